@@ -1,0 +1,93 @@
+// Creating accounts and changing passwords. Registration can never grant itself a privileged role:
+// any role but the default needs an administrator's token (the original let anyone be admin).
+// The first administrator comes from ADMIN_EMAIL/ADMIN_PASSWORD at start-up or from the CLI.
+import type { BootstrapAdmin } from '../config';
+import type { AuditInput, RequestUser, UserRecord } from '../db/store';
+import { ADMIN_PERMISSION } from '../db/store';
+import { auditEntry, normalizeEmail, type AuthDeps, type RequestContext, type UserGrant } from './deps';
+import { AuthError } from './errors';
+import { recordFailedPassword, throwIfLocked } from './login';
+import { checkPassword } from './password-policy';
+import { enforceRateLimit } from './rate-limits';
+import { startSession } from './sessions';
+
+export const DEFAULT_ROLE = 'user';
+
+export interface NewAccount {
+  username: string;
+  email: string;
+  password: string;
+  role?: string;
+}
+
+function assertPasswordAcceptable(deps: AuthDeps, password: string, field: string, context: { username?: string; email?: string }): void {
+  const problems = checkPassword(password, deps.config.password, context);
+  if (problems.length > 0) {
+    throw new AuthError('weak_password', problems[0], { details: problems.map((message) => ({ path: field, message })) });
+  }
+}
+
+/** Creates an account with no role gate: for trusted callers (CLI, bootstrap) and after the gate. */
+export async function createAccount(deps: AuthDeps, account: NewAccount, audit: AuditInput): Promise<UserRecord> {
+  const username = account.username.trim();
+  const email = normalizeEmail(account.email);
+  assertPasswordAcceptable(deps, account.password, 'password', { username, email });
+  const passwordHash = await deps.hasher.hash(account.password);
+  const result = await deps.store.createUser({ username, email, passwordHash, role: account.role ?? DEFAULT_ROLE, now: deps.now() }, audit);
+  if (result.ok) return result.user;
+  switch (result.reason) {
+    case 'email_taken':
+      throw new AuthError('email_taken', 'An account with this email already exists', { details: [{ path: 'email', message: 'already registered' }] });
+    case 'username_taken':
+      throw new AuthError('username_taken', 'This username is taken', { details: [{ path: 'username', message: 'already taken' }] });
+    case 'unknown_role':
+      throw new AuthError('unknown_role', `Unknown role '${account.role}'`, { details: [{ path: 'role', message: 'no such role' }] });
+  }
+}
+
+/** POST /register: a new account and its first session. `caller` is set when a Bearer token came along. */
+export async function register(deps: AuthDeps, account: NewAccount, context: RequestContext, caller: RequestUser | null): Promise<UserGrant> {
+  await enforceRateLimit(deps, 'register', context);
+  const role = account.role ?? DEFAULT_ROLE;
+  if (role !== DEFAULT_ROLE && !caller?.permissions.includes(ADMIN_PERMISSION)) {
+    throw new AuthError('forbidden', `Only an administrator can create a user with the '${role}' role`);
+  }
+  const user = await createAccount(deps, { ...account, role }, auditEntry('register', context, { userId: null, actorId: caller?.id ?? null }, { role }));
+  const grant = await startSession(deps, user.id, context, null);
+  return { user, ...grant };
+}
+
+/** Creates the first administrator once, if no account has that email yet (as Keycloak's bootstrap admin). */
+export async function ensureBootstrapAdmin(deps: AuthDeps, admin: BootstrapAdmin): Promise<'created' | 'exists'> {
+  if (await deps.store.findUserByEmail(normalizeEmail(admin.email))) return 'exists';
+  await createAccount(deps, { ...admin, role: 'admin' }, auditEntry('bootstrap_admin', { ip: null, userAgent: null }, { userId: null, actorId: null }));
+  return 'created';
+}
+
+/** POST /users/me/password: needs the current password; ends every other session of the user. */
+export async function changePassword(
+  deps: AuthDeps,
+  user: RequestUser,
+  passwords: { currentPassword: string; newPassword: string },
+  context: RequestContext,
+): Promise<{ sessionsEnded: number }> {
+  await throwIfLocked(deps, user.email);
+  const stored = await deps.store.findUserById(user.id);
+  if (!stored || !(await deps.hasher.verify(passwords.currentPassword, stored.passwordHash))) {
+    // A stolen access token must not become a way to guess the password: failures count as logins'.
+    await recordFailedPassword(deps, user.email, user.id, context);
+    throw new AuthError('invalid_current_password', 'Current password is incorrect', {
+      details: [{ path: 'current_password', message: 'incorrect' }],
+    });
+  }
+  assertPasswordAcceptable(deps, passwords.newPassword, 'new_password', { username: user.username, email: user.email });
+  const passwordHash = await deps.hasher.hash(passwords.newPassword);
+  const sessionsEnded = await deps.store.changePassword(
+    user.id,
+    passwordHash,
+    user.sessionId,
+    deps.now(),
+    auditEntry('password_change', context, { userId: user.id, actorId: user.id }),
+  );
+  return { sessionsEnded };
+}

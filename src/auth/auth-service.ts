@@ -1,0 +1,105 @@
+// The rules of authbook behind one object: build it with a config and a store, and every
+// operation the HTTP layer, the CLI or a notebook needs is a method. No Express, no SQL here.
+import type { BootstrapAdmin, Config } from '../config';
+import type { AuditRecord, AuthStore, Page, PruneResult, RequestUser, RoleRecord, SessionRecord, UserRecord } from '../db/store';
+import * as accounts from './accounts';
+import { defaultRandomBytes, type AuthDeps, type RequestContext, type TokenGrant, type UserGrant } from './deps';
+import * as loginRules from './login';
+import { createPasswordHasher, type PasswordHasher } from './passwords';
+import * as sessions from './sessions';
+import { createTokenService, type TokenService } from './tokens';
+import * as userAdmin from './user-admin';
+
+/** How long audit rows are kept. */
+export const AUDIT_RETENTION_MS = 90 * 24 * 3600 * 1000;
+
+export interface AuthService {
+  readonly config: Config;
+  readonly tokens: TokenService;
+  readonly hasher: PasswordHasher;
+  register(account: accounts.NewAccount, context: RequestContext, caller: RequestUser | null): Promise<UserGrant>;
+  login(credentials: { email: string; password: string }, context: RequestContext): Promise<UserGrant>;
+  refresh(refreshToken: string, context: RequestContext): Promise<TokenGrant>;
+  /** Bearer token -> the current user, role and permissions from the database; null if not valid now. */
+  authenticate(token: string): Promise<RequestUser | null>;
+  logout(user: RequestUser, context: RequestContext): Promise<void>;
+  logoutAll(user: RequestUser, context: RequestContext): Promise<number>;
+  listSessions(user: RequestUser): Promise<Array<SessionRecord & { current: boolean }>>;
+  revokeSession(user: RequestUser, sessionId: string, context: RequestContext): Promise<void>;
+  changePassword(user: RequestUser, passwords: { currentPassword: string; newPassword: string }, context: RequestContext): Promise<{ sessionsEnded: number }>;
+  /** Trusted creation (CLI, set-up scripts): no role gate, still the password policy. */
+  createUser(account: accounts.NewAccount): Promise<UserRecord>;
+  ensureBootstrapAdmin(admin: BootstrapAdmin): Promise<'created' | 'exists'>;
+  listRoles(): Promise<RoleRecord[]>;
+  listUsers(query: { offset: number; limit: number; role?: string; disabled?: boolean }): Promise<Page<UserRecord>>;
+  updateUser(actor: RequestUser, userId: number, change: { role?: string; disabled?: boolean }, context: RequestContext): Promise<{ user: UserRecord; sessionsEnded: number }>;
+  deleteUser(actor: RequestUser, userId: number, context: RequestContext): Promise<void>;
+  listAudit(query: { offset: number; limit: number; userId?: number; event?: string }): Promise<Page<AuditRecord>>;
+  /** Deletes expired sessions and stale limit and audit rows. */
+  prune(): Promise<PruneResult>;
+  healthy(): Promise<boolean>;
+}
+
+export interface AuthServiceOptions {
+  config: Config;
+  store: AuthStore;
+  now?: () => number;
+  randomBytes?: (size: number) => Buffer;
+}
+
+/**
+ * @example
+ * const config = loadConfig({ DATABASE_PATH: '/tmp/demo/auth.db' });
+ * const auth = createAuthService({ config, store: createSqliteStore(openDatabase(config.databasePath)) });
+ * const { user, token } = await auth.register({ username: 'ada', email: 'ada@example.com', password: 'a long passphrase' }, { ip: null, userAgent: null }, null);
+ */
+export function createAuthService(options: AuthServiceOptions): AuthService {
+  const { config, store } = options;
+  const now = options.now ?? Date.now;
+  const deps: AuthDeps = {
+    config,
+    store,
+    now,
+    randomBytes: options.randomBytes ?? defaultRandomBytes,
+    hasher: createPasswordHasher(config.bcryptRounds),
+    tokens: createTokenService({
+      secret: config.jwtSecret,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      ttlSeconds: config.accessTokenTtlSeconds,
+      clockSkewSeconds: config.clockSkewSeconds,
+      now,
+    }),
+  };
+  const trusted: RequestContext = { ip: null, userAgent: null };
+
+  return {
+    config,
+    tokens: deps.tokens,
+    hasher: deps.hasher,
+    register: (account, context, caller) => accounts.register(deps, account, context, caller),
+    login: (credentials, context) => loginRules.login(deps, credentials, context),
+    refresh: (refreshToken, context) => sessions.refresh(deps, refreshToken, context),
+    authenticate: (token) => sessions.authenticate(deps, token),
+    logout: (user, context) => sessions.logout(deps, user, context),
+    logoutAll: (user, context) => sessions.logoutAll(deps, user, context),
+    listSessions: (user) => sessions.listSessions(deps, user),
+    revokeSession: (user, sessionId, context) => sessions.revokeSession(deps, user, sessionId, context),
+    changePassword: (user, passwords, context) => accounts.changePassword(deps, user, passwords, context),
+    createUser: (account) =>
+      accounts.createAccount(deps, account, { event: 'register', userId: null, actorId: null, ...trusted, details: { via: 'createUser' } }),
+    ensureBootstrapAdmin: (admin) => accounts.ensureBootstrapAdmin(deps, admin),
+    listRoles: () => store.listRoles(),
+    listUsers: (query) => userAdmin.listUsers(deps, query),
+    updateUser: (actor, userId, change, context) => userAdmin.updateUser(deps, actor, userId, change, context),
+    deleteUser: (actor, userId, context) => userAdmin.deleteUser(deps, actor, userId, context),
+    listAudit: (query) => store.listAudit(query),
+    healthy: () => store.ping(),
+    prune: () =>
+      store.prune(now(), {
+        rateLimitMs: config.rateLimit.windowSeconds * 1000,
+        loginFailureMs: loginRules.loginFailureRetentionMs(deps),
+        auditMs: AUDIT_RETENTION_MS,
+      }),
+  };
+}

@@ -1,0 +1,55 @@
+// What every rule in auth/ works with, built once by createAuthService and passed down: the
+// validated config, the store, the password hasher, the token service, and the clock and randomness
+// seams that tests replace.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Config } from '../config';
+import type { AuditInput, AuthStore, UserRecord } from '../db/store';
+import type { PasswordHasher } from './passwords';
+import type { TokenService } from './tokens';
+
+export interface AuthDeps {
+  config: Config;
+  store: AuthStore;
+  hasher: PasswordHasher;
+  tokens: TokenService;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  randomBytes: (size: number) => Buffer;
+}
+
+/** Where a request came from, for sessions, rate limits and the audit log. */
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** What login, registration and refresh hand back to the client. */
+export interface TokenGrant {
+  token: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  sessionId: string;
+}
+
+export interface UserGrant extends TokenGrant {
+  user: UserRecord;
+}
+
+export const defaultRandomBytes = (size: number): Buffer => randomBytes(size);
+
+/** Refresh tokens are stored only as this hash: a stolen database holds no usable token. */
+export const hashRefreshToken = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+
+/** Emails compare case-insensitively: stored trimmed and lowercased. */
+export const normalizeEmail = (email: string): string => email.trim().normalize('NFC').toLowerCase();
+
+/** One audit row: what happened, to whom, by whom, from where. Never a secret. */
+export function auditEntry(
+  event: AuditInput['event'],
+  context: RequestContext,
+  ids: { userId: number | null; actorId: number | null },
+  details?: AuditInput['details'],
+): AuditInput {
+  return { event, ...ids, ip: context.ip, userAgent: context.userAgent, details };
+}

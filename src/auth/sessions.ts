@@ -1,0 +1,87 @@
+// Sessions: a row per login, an access token bound to it (sid claim), and an opaque refresh token
+// (256 random bits, stored as SHA-256) that rotates on every use. A spent refresh token presented
+// again means two parties hold it: the whole session ends (OAuth 2.0 Security BCP, section 4.14).
+// Refresh tokens expire after REFRESH_TOKEN_TTL of disuse (sliding) and SESSION_MAX_AGE in all.
+import type { AuditInput, RequestUser, SessionRecord } from '../db/store';
+import { auditEntry, hashRefreshToken, type AuthDeps, type RequestContext, type TokenGrant } from './deps';
+import { AuthError } from './errors';
+import { enforceRateLimit } from './rate-limits';
+
+const REFRESH_TOKEN_BYTES = 32;
+const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+const self = (user: { id: number }) => ({ userId: user.id, actorId: user.id });
+
+function grant(deps: AuthDeps, userId: number, sessionId: string, refreshToken: string): TokenGrant {
+  const { token, expiresIn } = deps.tokens.sign({ userId, sessionId });
+  return { token, refreshToken, tokenType: 'Bearer', expiresIn, sessionId };
+}
+
+/** Opens a session for a user who just proved who they are; `audit` records why. */
+export async function startSession(deps: AuthDeps, userId: number, context: RequestContext, audit: AuditInput | null): Promise<TokenGrant> {
+  const now = deps.now();
+  const { refreshTokenTtlSeconds, sessionMaxAgeSeconds } = deps.config;
+  const sessionId = deps.randomBytes(16).toString('base64url');
+  const refreshToken = deps.randomBytes(REFRESH_TOKEN_BYTES).toString('base64url');
+  const absoluteExpiresAt = now + sessionMaxAgeSeconds * 1000;
+  await deps.store.createSession(
+    {
+      id: sessionId,
+      userId,
+      refreshTokenHash: hashRefreshToken(refreshToken),
+      expiresAt: Math.min(now + refreshTokenTtlSeconds * 1000, absoluteExpiresAt),
+      absoluteExpiresAt,
+      userAgent: context.userAgent,
+      ip: context.ip,
+    },
+    now,
+    audit && { ...audit, details: { ...audit.details, session_id: sessionId } },
+  );
+  return grant(deps, userId, sessionId, refreshToken);
+}
+
+/** Bearer token -> who is asking, read from the database now; null when anything is off. */
+export async function authenticate(deps: AuthDeps, token: string): Promise<RequestUser | null> {
+  const verified = deps.tokens.verify(token);
+  if (!verified) return null;
+  return deps.store.findUserForRequest(verified.userId, verified.sessionId, deps.now());
+}
+
+export async function refresh(deps: AuthDeps, refreshToken: string, context: RequestContext): Promise<TokenGrant> {
+  await enforceRateLimit(deps, 'refresh', context);
+  if (!REFRESH_TOKEN_PATTERN.test(refreshToken)) {
+    throw new AuthError('invalid_refresh_token', 'Invalid or expired refresh token');
+  }
+  const next = deps.randomBytes(REFRESH_TOKEN_BYTES).toString('base64url');
+  const result = await deps.store.rotateRefreshToken(
+    hashRefreshToken(refreshToken),
+    hashRefreshToken(next),
+    deps.now(),
+    deps.config.refreshTokenTtlSeconds * 1000,
+    { actorId: null, ip: context.ip, userAgent: context.userAgent },
+  );
+  if (result.status === 'reused') {
+    throw new AuthError('refresh_token_reused', 'Refresh token was already used; the session has been ended');
+  }
+  if (result.status === 'invalid') throw new AuthError('invalid_refresh_token', 'Invalid or expired refresh token');
+  return grant(deps, result.userId, result.sessionId, next);
+}
+
+export async function logout(deps: AuthDeps, user: RequestUser, context: RequestContext): Promise<void> {
+  await deps.store.deleteSession(user.id, user.sessionId, deps.now(), auditEntry('logout', context, self(user), { session_id: user.sessionId }));
+}
+
+/** Ends every session of the caller, this one included; returns how many. */
+export async function logoutAll(deps: AuthDeps, user: RequestUser, context: RequestContext): Promise<number> {
+  return deps.store.deleteSessionsOfUser(user.id, deps.now(), auditEntry('logout_all', context, self(user)));
+}
+
+export async function listSessions(deps: AuthDeps, user: RequestUser): Promise<Array<SessionRecord & { current: boolean }>> {
+  const sessions = await deps.store.listSessions(user.id, deps.now());
+  return sessions.map((session) => ({ ...session, current: session.id === user.sessionId }));
+}
+
+export async function revokeSession(deps: AuthDeps, user: RequestUser, sessionId: string, context: RequestContext): Promise<void> {
+  const ended = await deps.store.deleteSession(user.id, sessionId, deps.now(), auditEntry('session_revoked', context, self(user), { session_id: sessionId }));
+  if (!ended) throw new AuthError('not_found', 'No such session');
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// The command line: `serve` (what npm start runs) and `create-user` (how an operator makes the
+// first admin without ADMIN_EMAIL). Bad configuration ends here in one line naming the variable.
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { createAuthService } from './auth/auth-service';
+import { isAuthError } from './auth/errors';
+import { ConfigError, loadConfig, type Config } from './config';
+import { openDatabase } from './db/open-database';
+import { createSqliteStore } from './db/sqlite-store';
+import { emailSchema, usernameSchema } from './http/schemas';
+import { startServer } from './server';
+
+const USAGE = `usage:
+  authbook serve                      start the server (configuration from environment variables)
+  authbook create-user --username NAME --email EMAIL [--role ROLE] (--password PW | --password-stdin)`;
+
+// bcrypt hashes on libuv's threadpool: one thread per core keeps logins at full speed without
+// starving the event loop. Must be set before the pool first starts.
+process.env.UV_THREADPOOL_SIZE ??= String(Math.max(2, os.availableParallelism()));
+
+async function serve(config: Config): Promise<void> {
+  const logger = pino({ level: config.logLevel });
+  for (const warning of config.warnings) logger.warn(warning);
+  const running = await startServer({ config, logger });
+  console.log(`authbook listening on ${running.url}`);
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    running.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function createUser(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      username: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string', default: 'user' },
+      password: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+    },
+  });
+  const password = values['password-stdin'] ? await readStdin() : values.password;
+  if (!values.username || !values.email || !password) throw new UsageError('create-user needs --username, --email and a password');
+  const username = usernameSchema.safeParse(values.username);
+  const email = emailSchema.safeParse(values.email);
+  if (!username.success) throw new UsageError(`--username ${username.error.issues[0].message}`);
+  if (!email.success) throw new UsageError(`--email ${email.error.issues[0].message}`);
+  const store = createSqliteStore(openDatabase(config.databasePath));
+  try {
+    const auth = createAuthService({ config, store });
+    const user = await auth.createUser({ username: username.data, email: email.data, password, role: values.role });
+    console.log(`created user ${user.id} (${user.username}, ${user.email}, role ${user.role})`);
+  } finally {
+    store.close();
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  if (command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const config = loadConfig();
+  if (command === 'serve') return serve(config);
+  if (command === 'create-user') return createUser(config, rest);
+  throw new UsageError(`unknown command '${command}'\n${USAGE}`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const expected = error instanceof ConfigError || error instanceof UsageError || isAuthError(error);
+  const hint = (error as NodeJS.ErrnoException)?.code === 'EADDRINUSE' ? ' (is another server running? set PORT)' : '';
+  console.error(`authbook: ${error instanceof Error ? error.message : String(error)}${hint}`);
+  if (!expected && error instanceof Error && !hint) console.error(error.stack);
+  process.exit(1);
+});

@@ -1,0 +1,219 @@
+// Turns environment variables into one typed, validated Config. Every problem is reported at once,
+// naming the variable, so a bad deployment stops at start with a clear line instead of failing later.
+// Reading the environment happens here and nowhere else; nothing runs on import.
+import { KeyObject } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { resolveJwtSecret } from './jwt-secret';
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  windowSeconds: number;
+  loginPerWindow: number;
+  registerPerWindow: number;
+  refreshPerWindow: number;
+  lockoutThreshold: number;
+  lockoutBaseSeconds: number;
+  lockoutMaxSeconds: number;
+}
+
+export interface PasswordPolicyConfig {
+  minLength: number;
+  maxLength: number;
+  requireMixedCharacters: boolean;
+}
+
+export interface BootstrapAdmin {
+  email: string;
+  password: string;
+  username: string;
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  databasePath: string;
+  jwtSecret: KeyObject;
+  /** Where the secret came from: the environment, or the generated file beside the database. */
+  jwtSecretSource: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+  clockSkewSeconds: number;
+  bcryptRounds: number;
+  password: PasswordPolicyConfig;
+  bootstrapAdmin: BootstrapAdmin | null;
+  /** Express "trust proxy" value: false, a hop count, or a list of trusted addresses. */
+  trustProxy: boolean | number | string;
+  rateLimit: RateLimitConfig;
+  logLevel: string;
+  bodyLimitBytes: number;
+  /** Lines the caller should print once (e.g. "generated a development secret"). */
+  warnings: string[];
+}
+
+/** Thrown by loadConfig with one line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** "900", "900s", "15m", "1h", "30d" -> seconds. */
+export function parseDurationSeconds(text: string): number | null {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  if (!match) return null;
+  return Number(match[1]) * DURATION_UNITS[match[2] || 's'];
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const duration = (minSeconds: number, maxSeconds: number) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      const seconds = parseDurationSeconds(text);
+      if (seconds === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 900, 15m, 12h or 30d' });
+        return z.NEVER;
+      }
+      return seconds;
+    })
+    .pipe(z.number().min(minSeconds, `must be at least ${minSeconds}s`).max(maxSeconds, `must be at most ${maxSeconds}s`));
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be on or off')
+  .transform((v) => ['on', 'true', '1', 'yes'].includes(v));
+
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v): boolean | number | string => {
+    if (v === '' || v === 'false' || v === 'off') return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    if (v === 'true') return true;
+    return v; // addresses or names Express understands: "loopback", "10.0.0.0/8, 127.0.0.1"
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: integer(0, 65535).default(5000),
+  DATABASE_PATH: z.string().trim().min(1).default(path.join('data', 'authbook.db')),
+  JWT_SECRET: z.string().optional(),
+  JWT_ISSUER: z.string().trim().min(1).default('authbook'),
+  JWT_AUDIENCE: z.string().trim().min(1).default('authbook'),
+  ACCESS_TOKEN_TTL: duration(10, 86400).default(900),
+  REFRESH_TOKEN_TTL: duration(60, 365 * 86400).default(30 * 86400),
+  SESSION_MAX_AGE: duration(60, 3650 * 86400).default(90 * 86400),
+  CLOCK_SKEW: duration(0, 300).default(5),
+  BCRYPT_ROUNDS: integer(4, 15).default(12),
+  PASSWORD_MIN_LENGTH: integer(8, 128).default(8),
+  PASSWORD_MAX_LENGTH: integer(64, 4096).default(1024),
+  PASSWORD_REQUIRE_MIXED: flag.default(false),
+  ADMIN_EMAIL: z.string().trim().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  ADMIN_USERNAME: z.string().trim().min(1).default('admin'),
+  TRUST_PROXY: trustProxy.default(false),
+  RATE_LIMIT: flag.default(true),
+  RATE_LIMIT_WINDOW: duration(1, 86400).default(60),
+  RATE_LIMIT_LOGIN: integer(1, 1_000_000).default(20),
+  RATE_LIMIT_REGISTER: integer(1, 1_000_000).default(10),
+  RATE_LIMIT_REFRESH: integer(1, 1_000_000).default(60),
+  LOCKOUT_THRESHOLD: integer(1, 1000).default(5),
+  LOCKOUT_BASE: duration(1, 86400).default(60),
+  LOCKOUT_MAX: duration(1, 7 * 86400).default(900),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: integer(1024, 1024 * 1024).default(16 * 1024),
+});
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the configuration. Throws ConfigError naming every bad variable.
+ * Without JWT_SECRET outside production, a secret is generated once into a 0600 file beside the
+ * database (and a warning is returned in `warnings`).
+ *
+ * @example
+ * const config = loadConfig({ DATABASE_PATH: '/tmp/demo/auth.db', BCRYPT_ROUNDS: '10' });
+ */
+export function loadConfig(env: Env = process.env): Config {
+  // Empty strings count as unset, as a shell `VAR=` usually means "no value".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.PASSWORD_MAX_LENGTH < e.PASSWORD_MIN_LENGTH) problems.push('PASSWORD_MAX_LENGTH must not be below PASSWORD_MIN_LENGTH');
+  if (e.LOCKOUT_MAX < e.LOCKOUT_BASE) problems.push('LOCKOUT_MAX must not be below LOCKOUT_BASE');
+  if (e.SESSION_MAX_AGE < e.REFRESH_TOKEN_TTL) problems.push('SESSION_MAX_AGE must not be below REFRESH_TOKEN_TTL');
+  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  const secret = resolveJwtSecret({
+    value: e.JWT_SECRET,
+    production: e.NODE_ENV === 'production',
+    databasePath: e.DATABASE_PATH,
+  });
+  if ('problem' in secret) problems.push(secret.problem);
+  if (problems.length > 0 || 'problem' in secret) throw new ConfigError(problems);
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databasePath: e.DATABASE_PATH,
+    jwtSecret: secret.key,
+    jwtSecretSource: secret.source,
+    jwtIssuer: e.JWT_ISSUER,
+    jwtAudience: e.JWT_AUDIENCE,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
+    sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
+    clockSkewSeconds: e.CLOCK_SKEW,
+    bcryptRounds: e.BCRYPT_ROUNDS,
+    password: {
+      minLength: e.PASSWORD_MIN_LENGTH,
+      maxLength: e.PASSWORD_MAX_LENGTH,
+      requireMixedCharacters: e.PASSWORD_REQUIRE_MIXED,
+    },
+    bootstrapAdmin:
+      e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
+        ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, username: e.ADMIN_USERNAME }
+        : null,
+    trustProxy: e.TRUST_PROXY,
+    rateLimit: {
+      enabled: e.RATE_LIMIT,
+      windowSeconds: e.RATE_LIMIT_WINDOW,
+      loginPerWindow: e.RATE_LIMIT_LOGIN,
+      registerPerWindow: e.RATE_LIMIT_REGISTER,
+      refreshPerWindow: e.RATE_LIMIT_REFRESH,
+      lockoutThreshold: e.LOCKOUT_THRESHOLD,
+      lockoutBaseSeconds: e.LOCKOUT_BASE,
+      lockoutMaxSeconds: e.LOCKOUT_MAX,
+    },
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT,
+    warnings: [
+      ...(secret.warning ? [secret.warning] : []),
+      ...(e.RATE_LIMIT ? [] : ['RATE_LIMIT=off: login, registration and refresh are not rate limited (benchmarks only)']),
+    ],
+  };
+}

@@ -1,0 +1,110 @@
+// The schema, as numbered steps recorded in PRAGMA user_version. A step runs once, inside a
+// transaction, so a database is always at exactly one version. Append new steps; never edit old ones.
+// Timestamps are INTEGER milliseconds since the epoch, everywhere.
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  // 1: the original's four tables (kept recognisable), plus sessions, refresh tokens, limits, audit.
+  `
+  CREATE TABLE roles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT
+  );
+  CREATE TABLE permissions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT
+  );
+  CREATE TABLE role_permissions (
+    role_id INTEGER NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+    permission_id INTEGER NOT NULL REFERENCES permissions (id) ON DELETE CASCADE,
+    PRIMARY KEY (role_id, permission_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role_id INTEGER NOT NULL REFERENCES roles (id),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    disabled_at INTEGER
+  );
+  CREATE INDEX users_role ON users (role_id);
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    absolute_expires_at INTEGER NOT NULL,
+    user_agent TEXT,
+    ip TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE INDEX sessions_expires ON sessions (expires_at);
+  CREATE TABLE refresh_tokens (
+    token_hash BLOB PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    spent_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+  CREATE TABLE rate_limits (
+    key TEXT PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    count INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX rate_limits_window ON rate_limits (window_start);
+  CREATE TABLE login_failures (
+    email TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    lockouts INTEGER NOT NULL,
+    locked_until INTEGER,
+    last_failure_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX login_failures_last ON login_failures (last_failure_at);
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    user_id INTEGER,
+    actor_id INTEGER,
+    ip TEXT,
+    user_agent TEXT,
+    details TEXT
+  );
+  CREATE INDEX audit_log_at ON audit_log (at);
+
+  INSERT INTO roles (id, name, description) VALUES
+    (1, 'user', 'Regular user with basic permissions'),
+    (2, 'admin', 'Administrator with full permissions');
+  INSERT INTO permissions (id, name, description) VALUES
+    (1, 'read', 'Can read resources'),
+    (2, 'write', 'Can create and update resources'),
+    (3, 'delete', 'Can delete resources'),
+    (4, 'admin', 'Full administrative access');
+  INSERT INTO role_permissions (role_id, permission_id) VALUES
+    (1, 1), (1, 2),
+    (2, 1), (2, 2), (2, 3), (2, 4);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database up to SCHEMA_VERSION; refuses a database from a newer release. */
+export function migrate(db: Database.Database): void {
+  // IMMEDIATE takes the write lock before reading the version, so two processes opening one new
+  // file at once cannot both run step 1.
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`database schema version ${current} is newer than this release supports (${SCHEMA_VERSION})`);
+    }
+    for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+      db.exec(MIGRATIONS[version - 1]);
+      db.pragma(`user_version = ${version}`);
+    }
+  }).immediate();
+}

@@ -1,0 +1,210 @@
+// AuthStore on one SQLite file. Each operation is one IMMEDIATE transaction (the write lock is taken
+// before the first read, so check-then-write steps cannot interleave, even across processes).
+// better-sqlite3 is synchronous; the async signatures keep the interface open to other databases.
+import { createAuditQueries } from './audit-queries';
+import { createLimitsQueries } from './limits-queries';
+import type { SqliteDatabase } from './open-database';
+import { createSessionsQueries } from './sessions-queries';
+import { ADMIN_PERMISSION, type AuditInput, type AuthStore, type UpdateUserResult } from './store';
+import { createUsersQueries } from './users-queries';
+
+const TABLES = ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_failures', 'audit_log'] as const;
+
+/**
+ * @example
+ * const store = createSqliteStore(openDatabase('/tmp/demo/auth.db'));
+ * await store.listRoles(); // [{ name: 'user', permissions: ['read', 'write'] }, ...]
+ */
+export function createSqliteStore(db: SqliteDatabase): AuthStore {
+  const users = createUsersQueries(db);
+  const sessions = createSessionsQueries(db);
+  const limits = createLimitsQueries(db);
+  const audit = createAuditQueries(db);
+  const counters = TABLES.map((table) => [table, db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck()] as const);
+
+  const ping = db.prepare('SELECT 1').pluck();
+  const write = <T>(work: () => T): T => db.transaction(work).immediate();
+
+  /** Would this change leave no enabled user holding the admin permission? */
+  function removesLastAdmin(userId: number, roleIdAfter: number, disabledAfter: boolean): boolean {
+    const losesAdmin = disabledAfter || !users.roleHasPermission(roleIdAfter, ADMIN_PERMISSION);
+    return losesAdmin && users.otherEnabledAdmins(userId) === 0;
+  }
+
+  return {
+    async listRoles() {
+      return users.listRoles();
+    },
+
+    async createUser(input, auditEntry) {
+      return write(() => {
+        const roleId = users.roleId(input.role);
+        if (roleId === undefined) return { ok: false, reason: 'unknown_role' } as const;
+        if (users.emailTaken(input.email)) return { ok: false, reason: 'email_taken' } as const;
+        if (users.usernameTaken(input.username)) return { ok: false, reason: 'username_taken' } as const;
+        const id = users.insert(input.username, input.email, input.passwordHash, roleId, input.now);
+        audit.insert({ ...auditEntry, userId: id }, input.now);
+        const { passwordHash: _hash, ...user } = users.byId(id)!;
+        return { ok: true, user } as const;
+      });
+    },
+
+    async findUserByEmail(email) {
+      return users.byEmail(email);
+    },
+
+    async findUserById(id) {
+      return users.byId(id);
+    },
+
+    async findUserForRequest(userId, sessionId, now) {
+      return users.forRequest(userId, sessionId, now);
+    },
+
+    async listUsers(query) {
+      return users.list(query);
+    },
+
+    async updateUser(id, change, now, auditEntries): Promise<UpdateUserResult> {
+      return write(() => {
+        const current = users.byId(id);
+        if (!current) return { ok: false, reason: 'not_found' };
+        const roleIdAfter = change.role === undefined ? users.roleId(current.role)! : users.roleId(change.role);
+        if (roleIdAfter === undefined) return { ok: false, reason: 'unknown_role' };
+        const disabledAfter = change.disabled ?? current.disabledAt !== null;
+        if (current.disabledAt === null && removesLastAdmin(id, roleIdAfter, disabledAfter)) {
+          return { ok: false, reason: 'last_admin' };
+        }
+        if (change.role !== undefined && change.role !== current.role) users.setRole(id, roleIdAfter, now);
+        let sessionsEnded = 0;
+        if (change.disabled === true && current.disabledAt === null) {
+          users.setDisabled(id, now, now);
+          sessionsEnded = sessions.deleteOfUser(id, null);
+        } else if (change.disabled === false && current.disabledAt !== null) {
+          users.setDisabled(id, null, now);
+        }
+        for (const entry of auditEntries) audit.insert(entry, now);
+        const { passwordHash: _hash, ...user } = users.byId(id)!;
+        return { ok: true, user, sessionsEnded };
+      });
+    },
+
+    async deleteUser(id, now, auditEntry) {
+      return write(() => {
+        const current = users.byId(id);
+        if (!current) return 'not_found';
+        if (current.disabledAt === null && removesLastAdmin(id, users.roleId(current.role)!, true)) return 'last_admin';
+        users.delete(id); // sessions and refresh tokens go with it (ON DELETE CASCADE)
+        audit.insert(auditEntry, now);
+        return 'deleted';
+      });
+    },
+
+    async changePassword(userId, passwordHash, keepSessionId, now, auditEntry) {
+      return write(() => {
+        users.setPasswordHash(userId, passwordHash, now);
+        const ended = sessions.deleteOfUser(userId, keepSessionId);
+        audit.insert({ ...auditEntry, details: { ...auditEntry.details, sessions_ended: ended } }, now);
+        return ended;
+      });
+    },
+
+    async createSession(session, now, auditEntry) {
+      write(() => {
+        sessions.insert(session, now);
+        if (auditEntry) audit.insert(auditEntry, now);
+      });
+    },
+
+    async rotateRefreshToken(presentedHash, nextHash, now, idleTtlMs, context) {
+      return write(() => {
+        const found = sessions.findToken(presentedHash);
+        if (!found) return { status: 'invalid' } as const;
+        const ids = { userId: found.user_id, sessionId: found.session_id };
+        if (found.spent_at !== null) {
+          // A spent token presented again: someone holds a copy. End the session for everyone.
+          sessions.deleteById(found.session_id);
+          audit.insert({ ...context, event: 'refresh_reuse_detected', userId: found.user_id, details: { session_id: found.session_id } }, now);
+          return { status: 'reused', ...ids } as const;
+        }
+        if (found.expires_at <= now || found.disabled_at !== null) {
+          sessions.deleteById(found.session_id);
+          return { status: 'invalid' } as const;
+        }
+        sessions.spendToken(presentedHash, now);
+        sessions.addToken(nextHash, found.session_id, now);
+        sessions.touch(found.session_id, now, now + idleTtlMs);
+        audit.insert({ ...context, event: 'refresh', userId: found.user_id, details: { session_id: found.session_id } }, now);
+        return { status: 'rotated', ...ids } as const;
+      });
+    },
+
+    async listSessions(userId, now) {
+      return sessions.listLive(userId, now);
+    },
+
+    async deleteSession(userId, sessionId, now, auditEntry) {
+      return write(() => {
+        const deleted = sessions.deleteOne(userId, sessionId);
+        if (deleted) audit.insert(auditEntry, now);
+        return deleted;
+      });
+    },
+
+    async deleteSessionsOfUser(userId, now, auditEntry) {
+      return write(() => {
+        const ended = sessions.deleteOfUser(userId, null);
+        audit.insert({ ...auditEntry, details: { ...auditEntry.details, sessions_ended: ended } }, now);
+        return ended;
+      });
+    },
+
+    async hitRateLimit(key, now, windowMs) {
+      return write(() => limits.hit(key, now, windowMs));
+    },
+
+    async getLockedUntil(email, now) {
+      return limits.lockedUntil(email, now);
+    },
+
+    async recordLoginFailure(email, now, policy) {
+      return write(() => ({ lockedUntil: limits.recordFailure(email, now, policy) }));
+    },
+
+    async clearLoginFailures(email) {
+      write(() => limits.clear(email));
+    },
+
+    async recordAudit(entry: AuditInput, now: number) {
+      write(() => audit.insert(entry, now));
+    },
+
+    async listAudit(query) {
+      return audit.list(query);
+    },
+
+    async prune(now, retention) {
+      return write(() => ({
+        sessions: sessions.deleteExpired(now),
+        ...limits.prune(now, retention.rateLimitMs, retention.loginFailureMs),
+        auditLog: audit.prune(now - retention.auditMs),
+      }));
+    },
+
+    async rowCounts() {
+      return Object.fromEntries(counters.map(([table, statement]) => [table, statement.get() as number]));
+    },
+
+    async ping() {
+      try {
+        return ping.get() === 1;
+      } catch {
+        return false;
+      }
+    },
+
+    close() {
+      db.close();
+    },
+  };
+}

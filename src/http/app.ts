@@ -1,0 +1,46 @@
+// createApp builds the Express application and never listens: tests, notebooks and server.ts all
+// get the same app. Middleware order matters and is the order a request meets it:
+// security headers -> request log -> JSON bodies -> routes -> 404 -> error mapper.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import pino, { type Logger } from 'pino';
+import type { AuthService } from '../auth/auth-service';
+import { jsonBodies } from './body-parsing';
+import { createErrorHandler, notFoundHandler } from './error-handler';
+import { requestLogger } from './request-logger';
+import { adminRoutes } from './routes/admin-routes';
+import { authRoutes } from './routes/auth-routes';
+import { homeRoutes } from './routes/home-routes';
+import { meRoutes } from './routes/me-routes';
+
+export interface AppOptions {
+  auth: AuthService;
+  /** Defaults to a silent logger: notebooks and tests stay quiet unless they pass one. */
+  logger?: Logger;
+}
+
+/**
+ * @example
+ * const app = createApp({ auth });
+ * const server = app.listen(0); // or hand it to supertest, or startServer()
+ */
+export function createApp({ auth, logger = pino({ level: 'silent' }) }: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', auth.config.trustProxy);
+  app.set('etag', false); // API responses are per-user; no conditional caching
+  app.use(helmet());
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store'); // tokens and personal data must not sit in caches
+    next();
+  });
+  app.use(requestLogger(logger));
+  app.use(jsonBodies(auth.config.bodyLimitBytes));
+  app.use(homeRoutes(auth));
+  app.use(authRoutes(auth));
+  app.use(meRoutes(auth));
+  app.use(adminRoutes(auth));
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,53 @@
+// Records -> the JSON the API promises. Timestamps leave as ISO 8601; no hash or token hash
+// ever reaches a response, because these functions pick fields rather than remove them.
+import type { TokenGrant } from '../auth/deps';
+import type { AuditRecord, RequestUser, SessionRecord, UserRecord } from '../db/store';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** The original's user shape. */
+export const userSummary = (user: UserRecord) => ({ id: user.id, username: user.username, email: user.email, role: user.role });
+
+/** What an administrator sees of an account. */
+export const userDetail = (user: UserRecord) => ({
+  ...userSummary(user),
+  disabled: user.disabledAt !== null,
+  created_at: iso(user.createdAt),
+  updated_at: iso(user.updatedAt),
+});
+
+export const me = (user: RequestUser) => ({
+  ...userSummary(user),
+  permissions: user.permissions,
+  created_at: iso(user.createdAt),
+});
+
+export const tokens = (grant: TokenGrant) => ({
+  token: grant.token,
+  refresh_token: grant.refreshToken,
+  token_type: grant.tokenType,
+  expires_in: grant.expiresIn,
+});
+
+export const session = (record: SessionRecord & { current: boolean }) => ({
+  id: record.id,
+  current: record.current,
+  created_at: iso(record.createdAt),
+  last_used_at: iso(record.lastUsedAt),
+  expires_at: iso(record.expiresAt),
+  user_agent: record.userAgent,
+  ip: record.ip,
+});
+
+export const auditEntry = (record: AuditRecord) => ({
+  id: record.id,
+  at: iso(record.at),
+  event: record.event,
+  user_id: record.userId,
+  actor_id: record.actorId,
+  ip: record.ip,
+  user_agent: record.userAgent,
+  details: record.details,
+});
+
+export const page = (pageNumber: number, perPage: number, total: number) => ({ page: pageNumber, per_page: perPage, total });

@@ -1,0 +1,42 @@
+// Register, login, refresh, logout: the endpoints that hand out and take back credentials.
+// Each handler parses its body with its schema, calls the rules, and shapes the JSON.
+import { Router } from 'express';
+import type { AuthService } from '../../auth/auth-service';
+import { optionalAuth, requireAuth } from '../guards';
+import * as present from '../present';
+import { contextOf, currentUser, parseWith } from '../request-context';
+import { loginBody, refreshBody, registerBody } from '../schemas';
+
+export function authRoutes(auth: AuthService): Router {
+  const router = Router();
+
+  router.post('/register', optionalAuth(auth), async (req, res) => {
+    const body = parseWith(registerBody, req.body);
+    const caller = res.locals.user ?? null;
+    const grant = await auth.register(body, contextOf(req), caller);
+    res.status(201).json({ message: 'User registered successfully', user: present.userSummary(grant.user), ...present.tokens(grant) });
+  });
+
+  router.post('/login', async (req, res) => {
+    const body = parseWith(loginBody, req.body);
+    const grant = await auth.login(body, contextOf(req));
+    res.json({ message: 'Login successful', user: present.userSummary(grant.user), ...present.tokens(grant) });
+  });
+
+  router.post('/token/refresh', async (req, res) => {
+    const body = parseWith(refreshBody, req.body);
+    res.json(present.tokens(await auth.refresh(body.refresh_token, contextOf(req))));
+  });
+
+  router.post('/logout', requireAuth(auth), async (req, res) => {
+    await auth.logout(currentUser(res), contextOf(req));
+    res.json({ message: 'Logged out' });
+  });
+
+  router.post('/logout/all', requireAuth(auth), async (req, res) => {
+    const sessionsEnded = await auth.logoutAll(currentUser(res), contextOf(req));
+    res.json({ message: 'Logged out of every session', sessions_ended: sessionsEnded });
+  });
+
+  return router;
+}

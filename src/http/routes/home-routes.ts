@@ -1,0 +1,37 @@
+// GET / (what this is and what it offers, as the original) and GET /healthz (for load balancers).
+import { Router } from 'express';
+import type { AuthService } from '../../auth/auth-service';
+import { VERSION } from '../../version';
+
+export const ENDPOINTS: Record<string, string> = {
+  'POST /register': 'Register a new user (role other than "user" needs an admin token)',
+  'POST /login': 'Log in: access token + refresh token',
+  'POST /token/refresh': 'Exchange a refresh token for new tokens (rotation)',
+  'POST /logout': 'End this session (requires authentication)',
+  'POST /logout/all': 'End every session of the caller (requires authentication)',
+  'GET /users/me': 'Get current user info (requires authentication)',
+  'GET /users/me/sessions': "List the caller's sessions",
+  'DELETE /users/me/sessions/:id': 'End one of the caller\'s sessions',
+  'POST /users/me/password': 'Change password (ends the other sessions)',
+  'GET /admin': 'Admin-only endpoint (requires the admin permission)',
+  'GET /admin/users': 'List users (paginated; filter by role, disabled)',
+  'PATCH /admin/users/:id': 'Change a user\'s role or disable them',
+  'DELETE /admin/users/:id': 'Delete a user and their sessions',
+  'GET /admin/audit': 'Page through the audit log',
+  'GET /healthz': 'Liveness and database check',
+};
+
+export function homeRoutes(auth: AuthService): Router {
+  const router = Router();
+
+  router.get('/', (_req, res) => {
+    res.json({ message: 'User Authentication & Authorization System', version: VERSION, endpoints: ENDPOINTS });
+  });
+
+  router.get('/healthz', async (_req, res) => {
+    if (await auth.healthy()) res.json({ status: 'ok' });
+    else res.status(503).json({ status: 'unavailable', message: 'database is not answering' });
+  });
+
+  return router;
+}

@@ -1,0 +1,39 @@
+// The caller's own account: who am I, my sessions, my password.
+import { Router } from 'express';
+import type { AuthService } from '../../auth/auth-service';
+import { requireAuth } from '../guards';
+import * as present from '../present';
+import { contextOf, currentUser, parseWith } from '../request-context';
+import { changePasswordBody, sessionIdParam } from '../schemas';
+
+export function meRoutes(auth: AuthService): Router {
+  const router = Router();
+  router.use('/users/me', requireAuth(auth));
+
+  router.get('/users/me', (_req, res) => {
+    res.json({ user: present.me(currentUser(res)) });
+  });
+
+  router.get('/users/me/sessions', async (_req, res) => {
+    const sessions = await auth.listSessions(currentUser(res));
+    res.json({ sessions: sessions.map(present.session) });
+  });
+
+  router.delete('/users/me/sessions/:id', async (req, res) => {
+    const { id } = parseWith(sessionIdParam, req.params, 'session id');
+    await auth.revokeSession(currentUser(res), id, contextOf(req));
+    res.json({ message: 'Session ended' });
+  });
+
+  router.post('/users/me/password', async (req, res) => {
+    const body = parseWith(changePasswordBody, req.body);
+    const { sessionsEnded } = await auth.changePassword(
+      currentUser(res),
+      { currentPassword: body.current_password, newPassword: body.new_password },
+      contextOf(req),
+    );
+    res.json({ message: 'Password changed; other sessions have been ended', sessions_ended: sessionsEnded });
+  });
+
+  return router;
+}

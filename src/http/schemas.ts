@@ -1,0 +1,69 @@
+// The shape of every request body and query, as zod schemas, one named constant per endpoint.
+// Bodies are strict: an unknown field (id, permissions, role_id...) is refused, never passed on.
+// Passwords are only bounded here; the password policy (auth/password-policy.ts) judges them.
+import { z } from 'zod';
+
+/** Generous upper bound before the policy's own maximum; the body limit caps it too. */
+const PASSWORD_FIELD_MAX = 4096;
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3, 'must be at least 3 characters')
+  .max(32, 'must be at most 32 characters')
+  .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, dot, dash and underscore');
+
+export const emailSchema = z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address'));
+
+const passwordSchema = z.string().min(1, 'is required').max(PASSWORD_FIELD_MAX, `must be at most ${PASSWORD_FIELD_MAX} characters`);
+
+const roleSchema = z.string().trim().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/, 'must be a role name such as user or admin');
+
+export const registerBody = z.strictObject({
+  username: usernameSchema,
+  email: emailSchema,
+  password: passwordSchema,
+  role: roleSchema.optional(),
+});
+
+export const loginBody = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+});
+
+export const refreshBody = z.strictObject({
+  refresh_token: z.string().min(1, 'is required').max(512),
+});
+
+export const changePasswordBody = z.strictObject({
+  current_password: passwordSchema,
+  new_password: passwordSchema,
+});
+
+export const updateUserBody = z
+  .strictObject({
+    role: roleSchema.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((body) => body.role !== undefined || body.disabled !== undefined, 'give role, disabled, or both');
+
+const pageQuery = {
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(20),
+};
+
+export const listUsersQuery = z.strictObject({
+  ...pageQuery,
+  role: roleSchema.optional(),
+  disabled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+});
+
+export const listAuditQuery = z.strictObject({
+  ...pageQuery,
+  user_id: z.coerce.number().int().min(1).optional(),
+  event: z.string().regex(/^[a-z_]{1,40}$/).optional(),
+});
+
+export const userIdParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+
+export const sessionIdParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });

@@ -1,0 +1,66 @@
+// Where the token-signing secret comes from. Production must supply JWT_SECRET (at least 32 bytes);
+// a developer or learner gets a random secret generated once and kept in a 0600 file beside the
+// database, so tokens survive restarts and no secret is ever written in code.
+import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const MIN_JWT_SECRET_BYTES = 32;
+const SECRET_FILE_NAME = 'jwt-secret';
+
+export type ResolvedSecret =
+  | { key: KeyObject; source: string; warning?: string }
+  | { problem: string };
+
+interface SecretInput {
+  value: string | undefined;
+  production: boolean;
+  databasePath: string;
+}
+
+export function resolveJwtSecret({ value, production, databasePath }: SecretInput): ResolvedSecret {
+  if (value !== undefined) {
+    if (Buffer.byteLength(value, 'utf8') < MIN_JWT_SECRET_BYTES) {
+      return { problem: `JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes (try: openssl rand -base64 48)` };
+    }
+    // A KeyObject is parsed once; jsonwebtoken re-parses a plain string on every call (3x slower).
+    return { key: createSecretKey(Buffer.from(value, 'utf8')), source: 'JWT_SECRET' };
+  }
+  if (production) return { problem: 'JWT_SECRET is required when NODE_ENV=production' };
+  if (databasePath === ':memory:') {
+    return {
+      key: createSecretKey(randomBytes(48)),
+      source: 'generated in memory',
+      warning: 'JWT_SECRET not set: using a random secret for this process only (tokens die with it)',
+    };
+  }
+  const file = path.join(path.dirname(path.resolve(databasePath)), SECRET_FILE_NAME);
+  const existing = readSecretFile(file);
+  if (existing) return { key: createSecretKey(existing), source: file };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(48);
+  try {
+    // 'wx' fails if another process created it first; then we read theirs, so both agree.
+    fs.writeFileSync(file, secret.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    const raced = readSecretFile(file);
+    if (raced) return { key: createSecretKey(raced), source: file };
+    return { problem: `JWT_SECRET not set and ${file} could not be written: ${(error as Error).message}` };
+  }
+  return {
+    key: createSecretKey(secret),
+    source: file,
+    warning: `JWT_SECRET not set: generated a development secret in ${file} (set JWT_SECRET in production)`,
+  };
+}
+
+function readSecretFile(file: string): Buffer | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return null;
+  }
+  const secret = Buffer.from(text, 'base64');
+  return secret.length >= MIN_JWT_SECRET_BYTES ? secret : null;
+}
