@@ -45,6 +45,8 @@ export interface AuthServiceOptions {
   store: AuthStore;
   now?: () => number;
   randomBytes?: (size: number) => Buffer;
+  /** Defaults to bcrypt at config.bcryptRounds. */
+  hasher?: PasswordHasher;
 }
 
 /**
@@ -61,7 +63,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     store,
     now,
     randomBytes: options.randomBytes ?? defaultRandomBytes,
-    hasher: createPasswordHasher(config.bcryptRounds),
+    hasher: options.hasher ?? createPasswordHasher(config.bcryptRounds),
     tokens: createTokenService({
       secret: config.jwtSecret,
       issuer: config.jwtIssuer,

@@ -5,7 +5,7 @@ import { createAuditQueries } from './audit-queries';
 import { createLimitsQueries } from './limits-queries';
 import type { SqliteDatabase } from './open-database';
 import { createSessionsQueries } from './sessions-queries';
-import { ADMIN_PERMISSION, type AuditInput, type AuthStore, type UpdateUserResult } from './store';
+import { ADMIN_PERMISSION, type AuditInput, type AuthStore, type UpdateUserResult, type UserRecord } from './store';
 import { createUsersQueries } from './users-queries';
 
 const TABLES = ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_failures', 'audit_log'] as const;
@@ -25,10 +25,11 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
   const ping = db.prepare('SELECT 1').pluck();
   const write = <T>(work: () => T): T => db.transaction(work).immediate();
 
-  /** Would this change leave no enabled user holding the admin permission? */
-  function removesLastAdmin(userId: number, roleIdAfter: number, disabledAfter: boolean): boolean {
-    const losesAdmin = disabledAfter || !users.roleHasPermission(roleIdAfter, ADMIN_PERMISSION);
-    return losesAdmin && users.otherEnabledAdmins(userId) === 0;
+  /** Would this change take the admin permission from the last enabled user holding it? */
+  function removesLastAdmin(current: UserRecord, roleIdAfter: number, disabledAfter: boolean): boolean {
+    const holdsAdminNow = current.disabledAt === null && users.roleHasPermission(users.roleId(current.role)!, ADMIN_PERMISSION);
+    const holdsAdminAfter = !disabledAfter && users.roleHasPermission(roleIdAfter, ADMIN_PERMISSION);
+    return holdsAdminNow && !holdsAdminAfter && users.otherEnabledAdmins(current.id) === 0;
   }
 
   return {
@@ -72,9 +73,7 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
         const roleIdAfter = change.role === undefined ? users.roleId(current.role)! : users.roleId(change.role);
         if (roleIdAfter === undefined) return { ok: false, reason: 'unknown_role' };
         const disabledAfter = change.disabled ?? current.disabledAt !== null;
-        if (current.disabledAt === null && removesLastAdmin(id, roleIdAfter, disabledAfter)) {
-          return { ok: false, reason: 'last_admin' };
-        }
+        if (removesLastAdmin(current, roleIdAfter, disabledAfter)) return { ok: false, reason: 'last_admin' };
         if (change.role !== undefined && change.role !== current.role) users.setRole(id, roleIdAfter, now);
         let sessionsEnded = 0;
         if (change.disabled === true && current.disabledAt === null) {
@@ -93,7 +92,7 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
       return write(() => {
         const current = users.byId(id);
         if (!current) return 'not_found';
-        if (current.disabledAt === null && removesLastAdmin(id, users.roleId(current.role)!, true)) return 'last_admin';
+        if (removesLastAdmin(current, users.roleId(current.role)!, true)) return 'last_admin';
         users.delete(id); // sessions and refresh tokens go with it (ON DELETE CASCADE)
         audit.insert(auditEntry, now);
         return 'deleted';

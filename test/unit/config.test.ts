@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDurationSeconds } from '../../src/config';
+import { tempDir } from '../helpers/test-server';
+
+const dirs: string[] = [];
+function dbIn(): string {
+  const dir = tempDir('authbook-config-');
+  dirs.push(dir);
+  return path.join(dir, 'auth.db');
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ DATABASE_PATH: dbIn(), ...env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has secure defaults', () => {
+    const config = loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: 'x'.repeat(32) });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 5000,
+      accessTokenTtlSeconds: 900,
+      bcryptRounds: 12,
+      password: { minLength: 8, maxLength: 1024, requireMixedCharacters: false },
+      trustProxy: false,
+      bootstrapAdmin: null,
+      bodyLimitBytes: 16384,
+    });
+    expect(config.rateLimit.enabled).toBe(true);
+    expect(config.jwtSecret.type).toBe('secret');
+  });
+
+  it.each([
+    [{ PORT: '99999' }, /^PORT must be at most 65535/],
+    [{ PORT: 'http' }, /^PORT must be a whole number/],
+    [{ BCRYPT_ROUNDS: 'abc' }, /^BCRYPT_ROUNDS must be a whole number/],
+    [{ BCRYPT_ROUNDS: '3' }, /^BCRYPT_ROUNDS must be at least 4/],
+    [{ ACCESS_TOKEN_TTL: 'soon' }, /^ACCESS_TOKEN_TTL must be a duration/],
+    [{ NODE_ENV: 'staging' }, /^NODE_ENV /],
+    [{ RATE_LIMIT: 'maybe' }, /^RATE_LIMIT must be on or off/],
+    [{ ADMIN_EMAIL: 'a@example.com' }, /^ADMIN_EMAIL and ADMIN_PASSWORD must be set together/],
+  ])('names the variable when %o is bad', (env, pattern) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(pattern);
+  });
+
+  it('lists every problem at once', () => {
+    expect(problemsOf({ PORT: '-1', BCRYPT_ROUNDS: 'x', LOG_LEVEL: 'loud' })).toHaveLength(3);
+  });
+
+  it('requires a JWT_SECRET of at least 32 bytes in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is required when NODE_ENV=production']);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET must be at least 32 bytes/);
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_PATH: dbIn(), JWT_SECRET: 's'.repeat(32) }).jwtSecretSource).toBe('JWT_SECRET');
+  });
+
+  it('outside production, generates a secret once into a 0600 file beside the database', () => {
+    const databasePath = dbIn();
+    const first = loadConfig({ DATABASE_PATH: databasePath });
+    const file = path.join(path.dirname(databasePath), 'jwt-secret');
+    expect(first.jwtSecretSource).toBe(file);
+    expect(first.warnings.some((w) => w.includes('generated a development secret'))).toBe(true);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const second = loadConfig({ DATABASE_PATH: databasePath });
+    expect(second.warnings).toEqual([]);
+    expect(second.jwtSecret.export().equals(first.jwtSecret.export())).toBe(true);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_PATH: dbIn(), PORT: '', JWT_SECRET: 'y'.repeat(40) }).port).toBe(5000);
+  });
+
+  it('parses trust proxy values as Express expects', () => {
+    const secret = { JWT_SECRET: 'z'.repeat(32) };
+    expect(loadConfig({ DATABASE_PATH: dbIn(), ...secret, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ DATABASE_PATH: dbIn(), ...secret, TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+    expect(loadConfig({ DATABASE_PATH: dbIn(), ...secret, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  });
+
+  it('warns when rate limits are off', () => {
+    const config = loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: 'w'.repeat(32), RATE_LIMIT: 'off' });
+    expect(config.rateLimit.enabled).toBe(false);
+    expect(config.warnings).toEqual([expect.stringMatching(/^RATE_LIMIT=off/)]);
+  });
+});
+
+describe('parseDurationSeconds', () => {
+  it.each([
+    ['900', 900],
+    ['15m', 900],
+    ['2h', 7200],
+    ['30d', 2592000],
+    ['10s', 10],
+    ['1.5h', null],
+    ['-5', null],
+    ['m', null],
+  ])('%s -> %s', (text, seconds) => {
+    expect(parseDurationSeconds(text)).toBe(seconds);
+  });
+});
