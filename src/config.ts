@@ -42,6 +42,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   sessionMaxAgeSeconds: number;
+  /** Beyond this many live sessions, a user's least recently used ones end. */
+  maxSessionsPerUser: number;
   clockSkewSeconds: number;
   bcryptRounds: number;
   password: PasswordPolicyConfig;
@@ -121,6 +123,7 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL: duration(10, 86400).default(900),
   REFRESH_TOKEN_TTL: duration(60, 365 * 86400).default(30 * 86400),
   SESSION_MAX_AGE: duration(60, 3650 * 86400).default(90 * 86400),
+  MAX_SESSIONS_PER_USER: integer(1, 10_000).default(20),
   CLOCK_SKEW: duration(0, 300).default(5),
   BCRYPT_ROUNDS: integer(4, 15).default(12),
   PASSWORD_MIN_LENGTH: integer(8, 128).default(8),
@@ -187,6 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
+    maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
     clockSkewSeconds: e.CLOCK_SKEW,
     bcryptRounds: e.BCRYPT_ROUNDS,
     password: {

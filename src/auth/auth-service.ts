@@ -34,6 +34,7 @@ export interface AuthService {
   listUsers(query: { offset: number; limit: number; role?: string; disabled?: boolean }): Promise<Page<UserRecord>>;
   updateUser(actor: RequestUser, userId: number, change: { role?: string; disabled?: boolean }, context: RequestContext): Promise<{ user: UserRecord; sessionsEnded: number }>;
   deleteUser(actor: RequestUser, userId: number, context: RequestContext): Promise<void>;
+  endSessionsOfUser(actor: RequestUser, userId: number, context: RequestContext): Promise<number>;
   listAudit(query: { offset: number; limit: number; userId?: number; event?: string }): Promise<Page<AuditRecord>>;
   /** Deletes expired sessions and stale limit and audit rows. */
   prune(): Promise<PruneResult>;
@@ -95,6 +96,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     listUsers: (query) => userAdmin.listUsers(deps, query),
     updateUser: (actor, userId, change, context) => userAdmin.updateUser(deps, actor, userId, change, context),
     deleteUser: (actor, userId, context) => userAdmin.deleteUser(deps, actor, userId, context),
+    endSessionsOfUser: (actor, userId, context) => userAdmin.endSessionsOfUser(deps, actor, userId, context),
     listAudit: (query) => store.listAudit(query),
     healthy: () => store.ping(),
     prune: () =>

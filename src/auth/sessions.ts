@@ -35,6 +35,7 @@ export async function startSession(deps: AuthDeps, userId: number, context: Requ
       ip: context.ip,
     },
     now,
+    deps.config.maxSessionsPerUser,
     audit && { ...audit, details: { ...audit.details, session_id: sessionId } },
   );
   return grant(deps, userId, sessionId, refreshToken);

@@ -52,6 +52,8 @@ export function createSessionsQueries(db: SqliteDatabase) {
     deleteById: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteOfUser: db.prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?'),
     deleteExpired: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    trimOfUser: db.prepare(`DELETE FROM sessions WHERE user_id = @userId AND id NOT IN (
+      SELECT id FROM sessions WHERE user_id = @userId ORDER BY last_used_at DESC, created_at DESC LIMIT @keep)`),
   };
 
   return {
@@ -70,5 +72,7 @@ export function createSessionsQueries(db: SqliteDatabase) {
     /** Ends every session of the user but `exceptSessionId` (null: all of them). */
     deleteOfUser: (userId: number, exceptSessionId: string | null) => statements.deleteOfUser.run(userId, exceptSessionId).changes,
     deleteExpired: (now: number) => statements.deleteExpired.run(now).changes,
+    /** Keeps the user's `keep` most recently used sessions and ends the rest. */
+    trimOfUser: (userId: number, keep: number) => statements.trimOfUser.run({ userId, keep }).changes,
   };
 }

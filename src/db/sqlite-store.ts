@@ -108,9 +108,10 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
       });
     },
 
-    async createSession(session, now, auditEntry) {
+    async createSession(session, now, maxPerUser, auditEntry) {
       write(() => {
         sessions.insert(session, now);
+        sessions.trimOfUser(session.userId, maxPerUser);
         if (auditEntry) audit.insert(auditEntry, now);
       });
     },

@@ -50,6 +50,7 @@ export type AuditEvent =
   | 'logout'
   | 'logout_all'
   | 'session_revoked'
+  | 'sessions_ended_by_admin'
   | 'password_change'
   | 'role_change'
   | 'user_disabled'
@@ -134,7 +135,8 @@ export interface AuthStore {
   /** Sets the hash and ends every session of the user except `keepSessionId`. */
   changePassword(userId: number, passwordHash: string, keepSessionId: string | null, now: number, audit: AuditInput): Promise<number>;
 
-  createSession(session: NewSession, now: number, audit: AuditInput | null): Promise<void>;
+  /** Opens a session; beyond `maxPerUser` live sessions the user's least recently used end. */
+  createSession(session: NewSession, now: number, maxPerUser: number, audit: AuditInput | null): Promise<void>;
   /** Spends `presentedHash` and stores `nextHash`; a spent token revokes the whole session. */
   rotateRefreshToken(presentedHash: Buffer, nextHash: Buffer, now: number, idleTtlMs: number, audit: Omit<AuditInput, 'event' | 'userId'>): Promise<RotateResult>;
   listSessions(userId: number, now: number): Promise<SessionRecord[]>;

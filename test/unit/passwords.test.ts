@@ -75,5 +75,12 @@ describe('password policy', () => {
   it('6.2.11 refuses the account\'s own username or email as its password', () => {
     expect(checkPassword('adalovelace', policy, { username: 'AdaLovelace' })).toContain('Password must not be your username or email');
     expect(checkPassword('ada@example.com', policy, { email: 'ada@example.com' })).toContain('Password must not be your username or email');
+    expect(checkPassword('ada.lovelace.1815', policy, { username: 'ada_lovelace' })).toContain('Password must not be your username or email');
+  });
+
+  it('6.2.11 refuses passwords built on the documented context-specific words', () => {
+    expect(checkPassword('Authbook2026!', policy)).toEqual(["Password is too easy to guess: it is built on the word 'authbook'"]);
+    expect(checkPassword('administrator#1', policy)).toEqual(["Password is too easy to guess: it is built on the word 'administrator'"]);
+    expect(checkPassword('authbook is my favourite', policy)).toEqual([]);
   });
 });

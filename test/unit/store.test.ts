@@ -102,7 +102,7 @@ describe('users', () => {
 
   it('finds the request user only through a live session of an enabled account', async () => {
     const user = await addUser('ada');
-    await store.createSession(session('s1', user.id, 'token-1'), T0, null);
+    await store.createSession(session('s1', user.id, 'token-1'), T0, 10, null);
     expect(await store.findUserForRequest(user.id, 's1', T0 + 1)).toMatchObject({ id: user.id, role: 'user', permissions: ['read', 'write'], sessionId: 's1' });
     expect(await store.findUserForRequest(user.id + 1, 's1', T0 + 1)).toBeNull(); // session of someone else
     expect(await store.findUserForRequest(user.id, 's1', T0 + 60_000)).toBeNull(); // expired
@@ -112,10 +112,18 @@ describe('users', () => {
   });
 });
 
+describe('sessions', () => {
+  it('7.1.2 keeps at most maxPerUser live sessions, ending the least recently used', async () => {
+    const user = await addUser('ada');
+    for (const [i, id] of ['a', 'b', 'c'].entries()) await store.createSession(session(id, user.id, `r-${id}`), T0 + i, 2, null);
+    expect((await store.listSessions(user.id, T0)).map((s) => s.id)).toEqual(['c', 'b']);
+  });
+});
+
 describe('refresh tokens', () => {
   it('rotates once; a spent token presented again ends the whole session', async () => {
     const user = await addUser('ada');
-    await store.createSession(session('s1', user.id, 'r1'), T0, null);
+    await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
     const ctx = { actorId: null, ip: null, userAgent: null };
     expect(await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r2'), T0 + 10, 60_000, ctx)).toEqual({ status: 'rotated', userId: user.id, sessionId: 's1' });
     expect(await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r3'), T0 + 20, 60_000, ctx)).toEqual({ status: 'reused', userId: user.id, sessionId: 's1' });
@@ -127,7 +135,7 @@ describe('refresh tokens', () => {
 
   it('slides the idle expiry on use but never past the absolute one', async () => {
     const user = await addUser('ada');
-    await store.createSession(session('s1', user.id, 'r1'), T0, null);
+    await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
     const ctx = { actorId: null, ip: null, userAgent: null };
     await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r2'), T0 + 50_000, 60_000, ctx);
     const [live] = await store.listSessions(user.id, T0 + 50_000);
@@ -167,8 +175,8 @@ describe('limits', () => {
 
   it('prunes expired sessions, old windows, stale failures and old audit rows', async () => {
     const user = await addUser('ada');
-    await store.createSession(session('old', user.id, 'r-old'), T0, null);
-    await store.createSession({ ...session('new', user.id, 'r-new'), expiresAt: T0 + 10_000_000, absoluteExpiresAt: T0 + 10_000_000 }, T0, null);
+    await store.createSession(session('old', user.id, 'r-old'), T0, 10, null);
+    await store.createSession({ ...session('new', user.id, 'r-new'), expiresAt: T0 + 10_000_000, absoluteExpiresAt: T0 + 10_000_000 }, T0, 10, null);
     await store.hitRateLimit('k', T0, 60_000);
     await store.recordLoginFailure('x@example.com', T0, { threshold: 5, baseMs: 1, maxMs: 1, resetAfterMs: 1 });
     const before = await store.rowCounts();

@@ -45,6 +45,12 @@ export function adminRoutes(auth: AuthService): Router {
     res.json({ message: 'User deleted' });
   });
 
+  router.delete('/admin/users/:id/sessions', async (req, res) => {
+    const { id } = parseWith(userIdParam, req.params, 'user id');
+    const sessionsEnded = await auth.endSessionsOfUser(currentUser(res), id, contextOf(req));
+    res.json({ message: 'Sessions ended', sessions_ended: sessionsEnded });
+  });
+
   router.get('/admin/audit', async (req, res) => {
     const query = parseWith(listAuditQuery, req.query, 'query');
     const { items, total } = await auth.listAudit({

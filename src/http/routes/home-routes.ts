@@ -17,6 +17,7 @@ export const ENDPOINTS: Record<string, string> = {
   'GET /admin/users': 'List users (paginated; filter by role, disabled)',
   'PATCH /admin/users/:id': 'Change a user\'s role or disable them',
   'DELETE /admin/users/:id': 'Delete a user and their sessions',
+  'DELETE /admin/users/:id/sessions': 'End every session of a user',
   'GET /admin/audit': 'Page through the audit log',
   'GET /healthz': 'Liveness and database check',
 };
