@@ -59,7 +59,7 @@ describe('register validation', () => {
     ['username with spaces', { username: 'has space' }, 'username'],
     ['extra field id', { id: 1 }, 'id'],
     ['extra field permissions', { permissions: ['admin'] }, 'permissions'],
-  ])('%s -> 400 and nothing stored', async (_name, change, field) => {
+  ])('8.2.3 %s -> 400 and nothing stored', async (_name, change, field) => {
     const before = await userCount();
     const response = await server.request('POST', '/register', { body: { ...newUser(), ...change } });
     expectJsonError(response, 400, 'validation_error');

@@ -12,7 +12,7 @@ const refresh = (refreshToken: string) => server.request('POST', '/token/refresh
 const me = (token: string) => server.request('GET', '/users/me', { token });
 
 describe('refresh tokens', () => {
-  it('7.2.3 are 256 random bits, base64url, and differ on every login', async () => {
+  it('7.2.3 are 256 random bits, base64url; 7.2.4 every login makes a new session', async () => {
     const user = await registerUser(server);
     const login = await server.request('POST', '/login', { body: { email: user.email, password: user.password } });
     expect(login.body.refresh_token).toMatch(/^[\w-]{43}$/);

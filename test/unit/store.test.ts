@@ -90,7 +90,7 @@ describe('users', () => {
     expect((await store.listUsers({ offset: 0, limit: 10, disabled: false })).total).toBe(4);
   });
 
-  it('8.2.x never leaves no enabled admin: demote, disable or delete the last one is refused', async () => {
+  it('never leaves no enabled admin: demote, disable or delete the last one is refused', async () => {
     const first = await addUser('first', 'admin');
     expect(await store.updateUser(first.id, { role: 'user' }, T0, [])).toEqual({ ok: false, reason: 'last_admin' });
     expect(await store.updateUser(first.id, { disabled: true }, T0, [])).toEqual({ ok: false, reason: 'last_admin' });
@@ -133,7 +133,7 @@ describe('refresh tokens', () => {
     expect(events).toContain('refresh_reuse_detected');
   });
 
-  it('slides the idle expiry on use but never past the absolute one', async () => {
+  it('7.3.1 slides the inactivity expiry on use; 7.3.2 never past the absolute lifetime', async () => {
     const user = await addUser('ada');
     await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
     const ctx = { actorId: null, ip: null, userAgent: null };

@@ -16,7 +16,7 @@ const without = (key: string) => Object.fromEntries(Object.entries(validClaims()
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('access tokens', () => {
-  it('signs tokens carrying iss, aud, sub, sid, jti, iat and exp, and verifies them', () => {
+  it('7.2.2 signs fresh tokens carrying iss, aud, sub, sid, jti, iat and exp, and verifies them', () => {
     const { token, expiresIn } = tokens.sign({ userId: 7, sessionId: 'session-1' });
     expect(expiresIn).toBe(900);
     const verified = tokens.verify(token);
@@ -58,15 +58,15 @@ describe('access tokens', () => {
     ['non-numeric subject', () => sign({ ...validClaims(), sub: 'admin' })],
     ['garbage', () => 'not.a.token'],
   ];
-  it.each(cases)('refuses: %s', (_name, make) => {
+  it.each(cases)('%s: refused', (_name, make) => {
     expect(tokens.verify(make())).toBeNull();
   });
 
-  it('tolerates a small clock skew on iat and nbf', () => {
+  it('9.2.1 tolerates a small clock skew on iat and nbf', () => {
     expect(tokens.verify(sign({ ...validClaims(), iat: nowSeconds + 4, nbf: nowSeconds + 4 }))).not.toBeNull();
   });
 
-  it('expires tokens after the configured lifetime', () => {
+  it('9.2.1 expires tokens after the configured lifetime', () => {
     const { token } = tokens.sign({ userId: 3, sessionId: 's' });
     const later = createTokenService({ ...options, now: () => NOW + 906_000 });
     expect(later.verify(token)).toBeNull();
