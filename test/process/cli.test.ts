@@ -14,7 +14,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function env(overrides: Record<string, string> = {}) {
+function env(overrides: Record<string, string> = {}): Record<string, string> {
   const dir = tempDir('authbook-cli-');
   dirs.push(dir);
   const { PATH, HOME } = process.env;
