@@ -1,0 +1,189 @@
+// npm run bench: measures authbook against the machine's bcrypt limit and a minimal ideal
+// Express + jsonwebtoken + SQLite server, in one run so a noisy machine cancels out. Prints a table
+// and one JSON line per measurement. Not part of npm test: numbers are for people, not assertions.
+//   node test/bench/run-bench.mjs [--users 1000,100000] [--seconds 10]
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BENCH_PASSWORD, seed } from './seed.mjs';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+const bcrypt = require('bcrypt');
+const Database = require('better-sqlite3');
+const { createPasswordHasher } = require('../../dist/index.js');
+
+const { values: args } = parseArgs({
+  options: { users: { type: 'string', default: '1000,100000' }, seconds: { type: 'string', default: '10' } },
+});
+const SECONDS = Number(args.seconds);
+const ROUNDS = Number(process.env.BCRYPT_ROUNDS ?? 12);
+const CORES = os.availableParallelism();
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const CLI = path.join(HERE, '..', '..', 'dist', 'cli.js');
+const TTL_SECONDS = 3600;
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+const round = (value, digits = 1) => Number(value.toFixed(digits));
+const results = [];
+function report(name, fields) {
+  results.push({ name, ...fields });
+  console.log(JSON.stringify({ bench: name, ...fields }));
+}
+
+/** Starts a child process and resolves with its port once it prints one. */
+function startChild(args, env) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /(?:listening on http:\/\/127\.0\.0\.1:|listening )(\d+)/.exec(output);
+      if (match) resolve({ child, port: Number(match[1]) });
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${output}`)));
+  });
+}
+
+/** Peak resident memory of a process so far (Linux VmHWM), in MB. */
+function peakRssMb(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+function load(options) {
+  return autocannon({ duration: SECONDS, ...options });
+}
+
+/** Requests whose Authorization header (or body) rotates through `values` on every request. */
+function rotating(values, build) {
+  let next = 0;
+  return [{ setupRequest: (request) => build(request, values[next++ % values.length]) }];
+}
+
+const withToken = (port, tokens, connections) =>
+  load({
+    url: `http://127.0.0.1:${port}/users/me`,
+    connections,
+    requests: rotating(tokens, (request, token) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } })),
+  });
+
+function tableRow(label, result) {
+  return { label, reqPerSec: round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+async function measureBcrypt() {
+  const samples = [];
+  for (let i = 0; i < 5; i++) {
+    const started = process.hrtime.bigint();
+    await bcrypt.hash('benchmark password', ROUNDS);
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  const hashMs = median(samples);
+  report('bcrypt', { rounds: ROUNDS, hashMs: round(hashMs), cores: CORES, loginLimitPerSec: round((CORES * 1000) / hashMs, 2) });
+  return hashMs;
+}
+
+function rowCounts(file) {
+  const db = new Database(file, { readonly: true });
+  const counts = Object.fromEntries(
+    ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_failures', 'audit_log'].map((table) => [
+      table,
+      db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get().n,
+    ]),
+  );
+  db.close();
+  return counts;
+}
+
+async function benchScale(users, hashMs) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbook-bench-'));
+  const file = path.join(dir, 'auth.db');
+  const secretText = randomBytes(48).toString('base64');
+  const secret = require('node:crypto').createSecretKey(Buffer.from(secretText, 'utf8'));
+  const seeded = await seed({ file, users, secret, rounds: ROUNDS, ttlSeconds: TTL_SECONDS });
+  const before = rowCounts(file);
+
+  const authbook = await startChild([CLI, 'serve'], {
+    NODE_ENV: 'production', PORT: '0', DATABASE_PATH: file, JWT_SECRET: secretText, RATE_LIMIT: 'off',
+    LOG_LEVEL: 'silent', BCRYPT_ROUNDS: String(ROUNDS), ACCESS_TOKEN_TTL: String(TTL_SECONDS),
+  });
+  const baseline = await startChild([path.join(HERE, 'baseline-server.mjs'), file, secretText], {});
+  try {
+    await withToken(baseline.port, seeded.accessTokens, 50).then(() => withToken(authbook.port, seeded.accessTokens, 50)); // warm-up
+    const runs = { baseline: [], authbook: [] };
+    for (let run = 0; run < 2; run++) {
+      runs.baseline.push(await withToken(baseline.port, seeded.accessTokens, 50));
+      runs.authbook.push(await withToken(authbook.port, seeded.accessTokens, 50));
+    }
+    const pick = (list) => list.find((r) => r.requests.average === median(list.map((x) => x.requests.average)));
+    const me = pick(runs.authbook);
+    const ideal = pick(runs.baseline);
+    const meRatio = me.requests.average / ideal.requests.average;
+    report('users_me', { users, ...tableRow('authbook GET /users/me', me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(meRatio, 3) });
+
+    const probe = () => load({ url: `http://127.0.0.1:${authbook.port}/healthz`, connections: 2, overallRate: 200 });
+    const idle = await probe();
+    const storm = load({
+      url: `http://127.0.0.1:${authbook.port}/login`,
+      connections: 8,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: rotating(seeded.emails, (request, email) => ({ ...request, body: JSON.stringify({ email, password: BENCH_PASSWORD }) })),
+    });
+    const [login, busy] = await Promise.all([storm, probe()]);
+    const limit = (CORES * 1000) / hashMs;
+    report('login', { users, ...tableRow('authbook POST /login', login), bcryptLimitPerSec: round(limit, 2), ratio: round(login.requests.average / limit, 3) });
+    report('healthz_during_logins', { users, idleP99: idle.latency.p99, stormP99: busy.latency.p99, ratio: round(busy.latency.p99 / Math.max(idle.latency.p99, 1), 2), non2xx: busy.non2xx });
+
+    let counter = 0;
+    const runId = randomBytes(3).toString('hex');
+    const register = await load({
+      url: `http://127.0.0.1:${authbook.port}/register`,
+      connections: 8,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: [{
+        setupRequest: (request) => {
+          counter += 1;
+          const name = `reg${runId}${counter}`;
+          return { ...request, body: JSON.stringify({ username: name, email: `${name}@example.com`, password: BENCH_PASSWORD }) };
+        },
+      }],
+    });
+    report('register', { users, ...tableRow('authbook POST /register', register), ratio: round(register.requests.average / limit, 3) });
+    report('rss', { users, authbookPeakRssMb: round(peakRssMb(authbook.child.pid)), baselinePeakRssMb: round(peakRssMb(baseline.child.pid)) });
+    report('rows', { users, before, after: rowCounts(file) });
+  } finally {
+    authbook.child.kill('SIGTERM');
+    baseline.child.kill('SIGTERM');
+    await Promise.all([authbook, baseline].map(({ child }) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve()))));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printSummary() {
+  console.log('\n| users | measurement | req/s | p99 ms | ideal / limit | ratio | target |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    if (r.name === 'users_me') console.log(`| ${r.users} | (a) GET /users/me, 50 conn | ${r.reqPerSec} | ${r.p99} | ${r.baselineReqPerSec} req/s ideal | ${r.ratio} | ≥ 0.80, non-2xx ${r.non2xx} |`);
+    if (r.name === 'login') console.log(`| ${r.users} | (b) POST /login, 8 conn | ${r.reqPerSec} | ${r.p99} | ${r.bcryptLimitPerSec} logins/s limit | ${r.ratio} | ≥ 0.90 |`);
+    if (r.name === 'register') console.log(`| ${r.users} | (c) POST /register, 8 conn | ${r.reqPerSec} | ${r.p99} | ${'-'} | ${r.ratio} | - |`);
+    if (r.name === 'healthz_during_logins') console.log(`| ${r.users} | (d) /healthz p99 idle → during (b) | - | ${r.idleP99} → ${r.stormP99} | - | ${r.ratio} | ≤ 3 |`);
+    if (r.name === 'rss') console.log(`| ${r.users} | (f) peak RSS | - | - | ${r.authbookPeakRssMb} MB (ideal ${r.baselinePeakRssMb} MB) | - | ≤ 150 MB |`);
+  }
+  const bcryptRow = results.find((r) => r.name === 'bcrypt');
+  console.log(`\n(e) bcrypt cost ${bcryptRow.rounds}: ${bcryptRow.hashMs} ms per hash on one core; ${bcryptRow.cores} cores → at most ${bcryptRow.loginLimitPerSec} logins/s`);
+  for (const r of results.filter((x) => x.name === 'rows')) {
+    console.log(`rows with ${r.users} users, before start → after the run (pruned at start): ${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`);
+  }
+}
+
+const hashMs = await measureBcrypt();
+for (const users of args.users.split(',').map(Number)) await benchScale(users, hashMs);
+printSummary();
+report('machine', { date: new Date().toISOString(), cores: CORES, node: process.version, cpu: os.cpus()[0]?.model });
