@@ -1,6 +1,6 @@
 // createApp builds the Express application and never listens: tests, notebooks and server.ts all
 // get the same app. Middleware order matters and is the order a request meets it:
-// security headers -> request log -> JSON bodies -> routes -> 404 -> error mapper.
+// security headers -> request log -> JSON bodies -> routes (API, then web pages) -> 404 -> error mapper.
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
 import { meRoutes } from './routes/me-routes';
+import { webRoutes } from './routes/web-routes';
 
 export interface AppOptions {
   auth: AuthService;
@@ -40,6 +41,7 @@ export function createApp({ auth, logger = pino({ level: 'silent' }) }: AppOptio
   app.use(authRoutes(auth));
   app.use(meRoutes(auth));
   app.use(adminRoutes(auth));
+  app.use(webRoutes());
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
   return app;

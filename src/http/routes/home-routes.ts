@@ -1,9 +1,11 @@
 // GET / (what this is and what it offers, as the original) and GET /healthz (for load balancers).
+// A browser asking for / (Accept: text/html) is sent to the web page instead of a JSON blob.
 import { Router } from 'express';
 import type { AuthService } from '../../auth/auth-service';
 import { VERSION } from '../../version';
 
-export const ENDPOINTS: Record<string, string> = {
+export const ENDPOINTS = {
+  'GET /': 'This description (a browser asking for HTML is sent to /app)',
   'POST /register': 'Register a new user (role other than "user" needs an admin token)',
   'POST /login': 'Log in: access token + refresh token',
   'POST /token/refresh': 'Exchange a refresh token for new tokens (rotation)',
@@ -20,12 +22,20 @@ export const ENDPOINTS: Record<string, string> = {
   'DELETE /admin/users/:id/sessions': 'End every session of a user',
   'GET /admin/audit': 'Page through the audit log',
   'GET /healthz': 'Liveness and database check',
-};
+  'GET /openapi.json': 'This API as an OpenAPI 3.1 document',
+  'GET /docs': 'The API documentation, as a web page',
+  'GET /app': 'The web page: register, log in, sessions, administration',
+} as const satisfies Record<string, string>;
+
+export type EndpointKey = keyof typeof ENDPOINTS;
 
 export function homeRoutes(auth: AuthService): Router {
   const router = Router();
 
-  router.get('/', (_req, res) => {
+  router.get('/', (req, res) => {
+    // curl and fetch send */*, which accepts JSON first: only a browser's text/html gets the page
+    res.vary('Accept');
+    if (req.accepts(['json', 'html']) === 'html') return res.redirect(303, '/app');
     res.json({ message: 'User Authentication & Authorization System', version: VERSION, endpoints: ENDPOINTS });
   });
 

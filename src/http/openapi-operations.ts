@@ -1,0 +1,79 @@
+// What each endpoint takes and answers, for the OpenAPI document: its request schemas (the very
+// zod constants the routes parse with), who may call it, and its success status. Keyed by
+// ENDPOINTS, so the compiler refuses an endpoint without an entry here.
+import type { z } from 'zod';
+import { ADMIN_PERMISSION } from '../db/store';
+import type { EndpointKey } from './routes/home-routes';
+import * as schemas from './schemas';
+
+/** public: anyone; optional: a Bearer token changes what is allowed; bearer: any signed-in user; else the permissions needed. */
+export type Access = 'public' | 'optional' | 'bearer' | { permissions: readonly string[] };
+
+export interface OperationSpec {
+  access: Access;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  /** Success status and what the answer carries. */
+  ok: readonly [number, string];
+  /** Error statuses beyond those the inputs (400) and access (401, 403) imply. */
+  errors?: readonly number[];
+  /** Takes X-Refresh-Cookie (and, for refresh, the cookie with its CSRF header): see refresh-cookie.ts. */
+  cookieMode?: 'issues' | 'refreshes';
+  /** Answers a web page rather than JSON. */
+  html?: boolean;
+}
+
+const admin = { permissions: [ADMIN_PERMISSION] } as const;
+
+export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
+  'GET /': { access: 'public', ok: [200, '{message, version, endpoints}'] },
+  'POST /register': {
+    access: 'optional',
+    body: schemas.registerBody,
+    ok: [201, '{message, user, token, refresh_token, token_type, expires_in}'],
+    errors: [409, 429],
+    cookieMode: 'issues',
+  },
+  'POST /login': {
+    access: 'public',
+    body: schemas.loginBody,
+    ok: [200, '{message, user, token, refresh_token, token_type, expires_in}'],
+    errors: [401, 403, 429],
+    cookieMode: 'issues',
+  },
+  'POST /token/refresh': {
+    access: 'public',
+    body: schemas.refreshBody,
+    ok: [200, '{token, refresh_token, token_type, expires_in}; the old refresh token is spent'],
+    errors: [401, 403, 429],
+    cookieMode: 'refreshes',
+  },
+  'POST /logout': { access: 'bearer', ok: [200, '{message}; clears the refresh cookie'] },
+  'POST /logout/all': { access: 'bearer', ok: [200, '{message, sessions_ended}; clears the refresh cookie'] },
+  'GET /users/me': { access: 'bearer', ok: [200, '{user: {id, username, email, role, permissions, created_at}}'] },
+  'GET /users/me/sessions': { access: 'bearer', ok: [200, '{sessions: [{id, current, created_at, last_used_at, expires_at, user_agent, ip}]}'] },
+  'DELETE /users/me/sessions/:id': { access: 'bearer', params: schemas.sessionIdParam, ok: [200, '{message}'], errors: [404] },
+  'POST /users/me/password': {
+    access: 'bearer',
+    body: schemas.changePasswordBody,
+    ok: [200, '{message, sessions_ended}; every other session ends'],
+    errors: [429],
+  },
+  'GET /admin': { access: admin, ok: [200, '{message, admin, access_level}'] },
+  'GET /admin/users': { access: admin, query: schemas.listUsersQuery, ok: [200, '{users, page, per_page, total}'] },
+  'PATCH /admin/users/:id': {
+    access: admin,
+    params: schemas.userIdParam,
+    body: schemas.updateUserBody,
+    ok: [200, '{user, sessions_ended}'],
+    errors: [404, 409],
+  },
+  'DELETE /admin/users/:id': { access: { permissions: [ADMIN_PERMISSION, 'delete'] }, params: schemas.userIdParam, ok: [200, '{message}'], errors: [404, 409] },
+  'DELETE /admin/users/:id/sessions': { access: admin, params: schemas.userIdParam, ok: [200, '{message, sessions_ended}'], errors: [404] },
+  'GET /admin/audit': { access: admin, query: schemas.listAuditQuery, ok: [200, '{entries, page, per_page, total}, newest first'] },
+  'GET /healthz': { access: 'public', ok: [200, '{status: "ok"}'], errors: [503] },
+  'GET /openapi.json': { access: 'public', ok: [200, 'This document'] },
+  'GET /docs': { access: 'public', ok: [200, 'The documentation page'], html: true },
+  'GET /app': { access: 'public', ok: [200, 'The web page'], html: true },
+};

@@ -1,0 +1,30 @@
+// The web page for people (/app), the API documentation page (/docs) and the OpenAPI document it
+// reads (/openapi.json). The pages are static files built from src/web into dist/web; helmet's
+// Content-Security-Policy applies to them unchanged, so they hold no inline script or style.
+import path from 'node:path';
+import express, { Router } from 'express';
+import { HttpError } from '../error-handler';
+import { buildOpenApiDocument } from '../openapi';
+
+/** dist/web of this package, whether this file runs from src/ (tests) or from dist/. */
+export const WEB_ASSETS_DIR = path.join(__dirname, '..', '..', '..', 'dist', 'web');
+
+export function webRoutes(assetsDir = WEB_ASSETS_DIR): Router {
+  const router = Router();
+  const openApiDocument = buildOpenApiDocument();
+
+  const page = (file: string): express.RequestHandler => (_req, res, next) => {
+    res.sendFile(file, { root: assetsDir }, (error) => {
+      if (error) next(new HttpError(404, 'not_found', `The web page is not built: run npm run build (${file} is missing)`));
+    });
+  };
+
+  router.get('/app', page('index.html'));
+  router.get('/docs', page('docs.html'));
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  // the pages' scripts and styles; anything else under /app falls through to the JSON 404
+  router.use('/app', express.static(assetsDir, { index: false, redirect: false, dotfiles: 'ignore', extensions: false }));
+  return router;
+}
