@@ -30,7 +30,9 @@ export function createApp({ auth, logger = pino({ level: 'silent' }) }: AppOptio
   app.disable('x-powered-by');
   app.set('trust proxy', auth.config.trustProxy);
   app.set('etag', false); // API responses are per-user; no conditional caching
-  app.use(helmet());
+  // helmet's defaults, less upgrade-insecure-requests: a workshop may serve the page over plain http
+  // on a LAN address, where that directive would send the page's own files to a missing https port.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store'); // tokens and personal data must not sit in caches
     next();

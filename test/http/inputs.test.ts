@@ -158,6 +158,8 @@ describe('headers', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // Without this directive, the page also loads over plain http on a LAN address.
+    expect(response.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     expect(response.headers.get('strict-transport-security')).toContain('max-age=');
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
