@@ -10,11 +10,15 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './db/open-database';
 import { createSqliteStore } from './db/sqlite-store';
 import { emailSchema, usernameSchema } from './http/schemas';
+import { openTutorial } from './notebook/jupyter-launcher';
+import { registerKernel } from './notebook/kernel-spec';
 import { startServer } from './server';
 
 const USAGE = `usage:
   authbook serve                      start the server (configuration from environment variables)
-  authbook create-user --username NAME --email EMAIL [--role ROLE] (--password PW | --password-stdin)`;
+  authbook create-user --username NAME --email EMAIL [--role ROLE] (--password PW | --password-stdin)
+  authbook notebook [JUPYTER ARGS]    register the tslab kernel and open the tutorial in Jupyter
+  authbook kernel                     register the tslab kernel only (for CI and editors)`;
 
 // bcrypt hashes on libuv's threadpool: one thread per core keeps logins at full speed without
 // starving the event loop. Must be set before the pool first starts.
@@ -72,6 +76,15 @@ async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   if (command === '--help' || command === 'help') {
     console.log(USAGE);
+    return;
+  }
+  // The tutorial commands need no service configuration.
+  if (command === 'notebook') {
+    process.exitCode = await openTutorial(rest);
+    return;
+  }
+  if (command === 'kernel') {
+    console.log(`registered the tslab kernel: ${registerKernel()}`);
     return;
   }
   const config = loadConfig();

@@ -14,17 +14,18 @@ const cellText = (value: unknown): string => {
 };
 
 /**
- * Renders rows of plain objects as an HTML table; columns default to the first row's keys.
+ * Renders rows of plain objects (records, SQLite rows) as an HTML table; columns default to the
+ * first row's keys.
  *
  * @example
  * tslab.display.html(htmlTable(await auth.listRoles()));
  * htmlTable([{ name: 'user', permissions: ['read', 'write'] }]);
  * // '<table>...<th>name</th><th>permissions</th>...<td>read, write</td>...</table>'
  */
-export function htmlTable(rows: ReadonlyArray<Record<string, unknown>>, columns: string[] = Object.keys(rows[0] ?? {})): string {
+export function htmlTable(rows: readonly unknown[], columns: string[] = Object.keys((rows[0] as object | undefined) ?? {})): string {
   const head = columns.map((column) => `<th style="text-align:left">${escapeHtml(column)}</th>`).join('');
   const body = rows
-    .map((row) => `<tr>${columns.map((column) => `<td style="text-align:left">${escapeHtml(cellText(row[column]))}</td>`).join('')}</tr>`)
+    .map((row) => `<tr>${columns.map((column) => `<td style="text-align:left">${escapeHtml(cellText((row as Record<string, unknown>)[column]))}</td>`).join('')}</tr>`)
     .join('\n');
   const empty = rows.length === 0 ? `<tr><td colspan="${Math.max(1, columns.length)}"><em>no rows</em></td></tr>` : '';
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}${empty}\n</tbody>\n</table>`;
