@@ -31,8 +31,11 @@ const canInstallWithApt = (): boolean => process.platform === 'linux' && isRoot(
 function installWithApt(): boolean {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   console.log(`Jupyter is missing; installing the Debian packages: apt-get install -y ${DEBIAN_PACKAGES.join(' ')}`);
-  if (spawnSync('apt-get', ['update'], { stdio: 'inherit', env }).status !== 0) return false;
-  return spawnSync('apt-get', ['install', '-y', ...DEBIAN_PACKAGES], { stdio: 'inherit', env }).status === 0;
+  const installed =
+    spawnSync('apt-get', ['update'], { stdio: 'inherit', env }).status === 0 &&
+    spawnSync('apt-get', ['install', '-y', ...DEBIAN_PACKAGES], { stdio: 'inherit', env }).status === 0;
+  if (!installed) console.error('apt-get could not install them.');
+  return installed;
 }
 
 /**
@@ -52,21 +55,26 @@ export async function openTutorial(args: string[] = [], root: string = PROJECT_R
     return 1;
   }
   const notebooks = path.join(root, 'notebooks');
-  // Jupyter refuses to run as root without saying so explicitly (containers often are root).
-  const jupyterArgs = [app, `--notebook-dir=${notebooks}`, ...(isRoot() ? ['--allow-root'] : []), ...args];
+  // Jupyter serves its working folder. It refuses to run as root unless told (containers often are).
+  const jupyterArgs = [app, ...(isRoot() ? ['--allow-root'] : []), ...args];
   console.log(`Starting: jupyter ${jupyterArgs.join(' ')}\nOpen the numbered notebooks in order; choose the "TypeScript (authbook)" kernel if asked.`);
   const child = spawn('jupyter', jupyterArgs, { cwd: notebooks, env, stdio: 'inherit' });
-  // Ctrl-C belongs to Jupyter (it asks before shutting down): this process waits for it to exit.
+  // Ctrl-C reaches Jupyter too (same terminal), and Jupyter asks before shutting down: this process
+  // waits for it. A SIGTERM (a process manager, `timeout`) is passed on, so no Jupyter is orphaned.
   const ignoreInterrupt = () => {};
+  const forwardTerminate = () => child.kill('SIGTERM');
   process.on('SIGINT', ignoreInterrupt);
+  process.on('SIGTERM', forwardTerminate);
   return new Promise((resolve) => {
+    const done = (code: number) => {
+      process.off('SIGINT', ignoreInterrupt);
+      process.off('SIGTERM', forwardTerminate);
+      resolve(code);
+    };
     child.on('error', (error) => {
       console.error(`could not start jupyter: ${error.message}`);
-      resolve(1);
+      done(1);
     });
-    child.on('exit', (code) => {
-      process.off('SIGINT', ignoreInterrupt);
-      resolve(code ?? 1);
-    });
+    child.on('exit', (code) => done(code ?? 1));
   });
 }
