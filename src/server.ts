@@ -53,6 +53,11 @@ export async function startServer({ config, logger = pino({ level: 'silent' }) }
   pruneTimer.unref();
 
   const server = createApp({ auth, logger }).listen(config.port, config.host);
+  // Behind a tunnel or proxy, an idle connection the server closes can cross a request the proxy
+  // is just sending down it, and that request is lost. Outlast the usual proxy idle timeout (60 s)
+  // so the proxy, not us, closes idle connections (the advice for AWS ALB and nginx alike).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
