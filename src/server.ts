@@ -12,6 +12,8 @@ import { createSqliteStore } from './db/sqlite-store';
 import { createApp } from './http/app';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+/** How long shutdown waits for in-flight requests before closing their connections. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:5000 */
@@ -80,11 +82,17 @@ export async function startServer({ config, logger = pino({ level: 'silent' }) }
     close() {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(pruneTimer);
+        // Keep-alive connections stay open after their response: close each as soon as it is idle,
+        // and after the grace period close whatever is left.
+        const sweep = setInterval(() => server.closeIdleConnections(), 25);
+        const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         server.close(() => {
+          clearInterval(sweep);
+          clearTimeout(deadline);
           store.close();
           resolve();
         });
-        server.closeIdleConnections(); // keep-alive sockets with no request in flight
+        server.closeIdleConnections();
       });
       return closing;
     },
