@@ -3,6 +3,7 @@
 // first admin without ADMIN_EMAIL). Bad configuration ends here in one line naming the variable.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import bcrypt from 'bcrypt';
 import pino from 'pino';
 import { createAuthService } from './auth/auth-service';
 import { isAuthError } from './auth/errors';
@@ -13,6 +14,7 @@ import { emailSchema, usernameSchema } from './http/schemas';
 import { openTutorial } from './notebook/jupyter-launcher';
 import { registerKernel } from './notebook/kernel-spec';
 import { startServer } from './server';
+import { lowerThreadpoolPriority } from './threadpool-priority';
 
 const USAGE = `usage:
   authbook serve                      start the server (configuration from environment variables)
@@ -25,7 +27,9 @@ const USAGE = `usage:
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(2, os.availableParallelism()));
 
 async function serve(config: Config): Promise<void> {
+  const reniced = await lowerThreadpoolPriority(() => bcrypt.genSalt(4)); // before anything else uses the pool
   const logger = pino({ level: config.logLevel });
+  logger.debug({ threads: reniced }, 'threadpool priority lowered');
   for (const warning of config.warnings) logger.warn(warning);
   const running = await startServer({ config, logger });
   console.log(`authbook listening on ${running.url}`);
@@ -55,11 +59,11 @@ async function createUser(config: Config, args: string[]): Promise<void> {
     },
   });
   const password = values['password-stdin'] ? await readStdin() : values.password;
-  if (!values.username || !values.email || !password) throw new UsageError('create-user needs --username, --email and a password');
+  if (!values.username || !values.email || !password) throw new CliError('create-user needs --username, --email and a password');
   const username = usernameSchema.safeParse(values.username);
   const email = emailSchema.safeParse(values.email);
-  if (!username.success) throw new UsageError(`--username ${username.error.issues[0].message}`);
-  if (!email.success) throw new UsageError(`--email ${email.error.issues[0].message}`);
+  if (!username.success) throw new CliError(`--username ${username.error.issues[0].message}`);
+  if (!email.success) throw new CliError(`--email ${email.error.issues[0].message}`);
   const store = createSqliteStore(openDatabase(config.databasePath));
   try {
     const auth = createAuthService({ config, store });
@@ -70,7 +74,8 @@ async function createUser(config: Config, args: string[]): Promise<void> {
   }
 }
 
-class UsageError extends Error {}
+/** A problem the operator can act on: printed as one line, without a stack. */
+class CliError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
@@ -84,17 +89,21 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'kernel') {
-    console.log(`registered the tslab kernel: ${registerKernel()}`);
+    try {
+      console.log(`registered the tslab kernel: ${registerKernel()}`);
+    } catch (error) {
+      throw new CliError((error as Error).message); // e.g. tslab missing: the message says what to run
+    }
     return;
   }
   const config = loadConfig();
   if (command === 'serve') return serve(config);
   if (command === 'create-user') return createUser(config, rest);
-  throw new UsageError(`unknown command '${command}'\n${USAGE}`);
+  throw new CliError(`unknown command '${command}'\n${USAGE}`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const expected = error instanceof ConfigError || error instanceof UsageError || isAuthError(error);
+  const expected = error instanceof ConfigError || error instanceof CliError || isAuthError(error);
   const hint = (error as NodeJS.ErrnoException)?.code === 'EADDRINUSE' ? ' (is another server running? set PORT)' : '';
   console.error(`authbook: ${error instanceof Error ? error.message : String(error)}${hint}`);
   if (!expected && error instanceof Error && !hint) console.error(error.stack);

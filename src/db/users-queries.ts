@@ -1,5 +1,8 @@
 // SQL for users, roles and permissions: every statement prepared once, one row mapper per shape.
 // Emails arrive here already normalised (trimmed, lowercased); usernames compare with NOCASE.
+// A role's permissions are read once and kept: they change only with a schema migration (no API
+// edits them), so the per-request query reads the user's current role and looks its permissions up.
+// Whoever adds a way to edit role_permissions must refresh permissionsByRole in the same change.
 import type { SqliteDatabase } from './open-database';
 import { ADMIN_PERMISSION, type RequestUser, type RoleRecord, type UserRecord, type UserWithPasswordHash } from './store';
 
@@ -12,8 +15,8 @@ interface UserRow {
   updated_at: number;
   disabled_at: number | null;
   password_hash?: string;
-  permissions?: string | null;
   session_id?: string;
+  role_id?: number;
 }
 
 function toUser(row: UserRow): UserRecord {
@@ -46,8 +49,8 @@ export function createUsersQueries(db: SqliteDatabase) {
       VALUES (?, ?, ?, ?, ?, ?)`),
     byId: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?`),
     byEmail: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.email = ?`),
-    // One statement for every authenticated request: live session, enabled user, current role, permissions.
-    forRequest: db.prepare(`SELECT ${USER_COLUMNS}, s.id AS session_id, ${PERMISSIONS_OF_ROLE} AS permissions
+    // One statement for every authenticated request: live session, enabled user, current role.
+    forRequest: db.prepare(`SELECT ${USER_COLUMNS}, u.role_id, s.id AS session_id
       FROM sessions s JOIN users u ON u.id = s.user_id JOIN roles r ON r.id = u.role_id
       WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`),
     list: db.prepare(`SELECT ${USER_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id
@@ -63,12 +66,14 @@ export function createUsersQueries(db: SqliteDatabase) {
     delete: db.prepare('DELETE FROM users WHERE id = ?'),
   };
 
+  const listRoles = (): RoleRecord[] =>
+    (statements.roles.all() as Array<{ id: number; name: string; description: string | null; permissions: string | null }>).map(
+      (row) => ({ id: row.id, name: row.name, description: row.description, permissions: splitPermissions(row.permissions) }),
+    );
+  const permissionsByRole = new Map(listRoles().map((role) => [role.id, role.permissions]));
+
   return {
-    listRoles(): RoleRecord[] {
-      return (statements.roles.all() as Array<{ id: number; name: string; description: string | null; permissions: string | null }>).map(
-        (row) => ({ id: row.id, name: row.name, description: row.description, permissions: splitPermissions(row.permissions) }),
-      );
-    },
+    listRoles,
     roleId: (name: string) => statements.roleByName.get(name) as number | undefined,
     roleHasPermission: (roleId: number, permission: string) => statements.roleHasPermission.get(roleId, permission) === 1,
     emailTaken: (email: string) => statements.emailTaken.get(email) === 1,
@@ -87,7 +92,8 @@ export function createUsersQueries(db: SqliteDatabase) {
     forRequest(userId: number, sessionId: string, now: number): RequestUser | null {
       const row = statements.forRequest.get(sessionId, userId, now) as UserRow | undefined;
       if (!row) return null;
-      return { ...toUser(row), permissions: splitPermissions(row.permissions), sessionId: row.session_id as string };
+      // A copy, so no caller can alter the cached list.
+      return { ...toUser(row), permissions: [...(permissionsByRole.get(row.role_id as number) ?? [])], sessionId: row.session_id as string };
     },
     list(query: { offset: number; limit: number; role?: string; disabled?: boolean }) {
       const params = {

@@ -2,12 +2,12 @@
 // get the same app. Middleware order matters and is the order a request meets it:
 // security headers -> request log -> JSON bodies -> routes (API, then web pages) -> 404 -> error mapper.
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service';
-import { jsonBodies } from './body-parsing';
+import { jsonBody } from './body-parsing';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { requestLogger } from './request-logger';
+import { apiSecurityHeaders } from './security-headers';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
@@ -30,15 +30,9 @@ export function createApp({ auth, logger = pino({ level: 'silent' }) }: AppOptio
   app.disable('x-powered-by');
   app.set('trust proxy', auth.config.trustProxy);
   app.set('etag', false); // API responses are per-user; no conditional caching
-  // helmet's defaults, less upgrade-insecure-requests: a workshop may serve the page over plain http
-  // on a LAN address, where that directive would send the page's own files to a missing https port.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store'); // tokens and personal data must not sit in caches
-    next();
-  });
-  app.use(requestLogger(logger));
-  app.use(jsonBodies(auth.config.bodyLimitBytes));
+  app.use(apiSecurityHeaders); // the pages add helmet's full set in webRoutes
+  if (logger.isLevelEnabled('info')) app.use(requestLogger(logger));
+  app.use(jsonBody(auth.config.bodyLimitBytes));
   app.use(homeRoutes(auth));
   app.use(authRoutes(auth));
   app.use(meRoutes(auth));

@@ -51,7 +51,7 @@ export const notFoundHandler: RequestHandler = (req) => {
 };
 
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, req, res, _next) => {
+  return function handleError(error, req, res, _next) {
     let status: number;
     let body: { error: string; message: string; details?: FieldProblem[] };
     if (error instanceof AuthError) {

@@ -4,8 +4,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
 export function requestLogger(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    if (!logger.isLevelEnabled('info')) return next();
+  return function logRequest(req, res, next) {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       logger.info(

@@ -30,7 +30,12 @@ export interface TutorialServer {
  */
 export async function startTutorialServer(env: Record<string, string> = {}): Promise<TutorialServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbook-notebook-'));
-  const admin: BootstrapAdmin = { email: 'root@example.com', username: 'root', password: randomBytes(18).toString('base64url') };
+  // ADMIN_* in `env` (a workshop host's own admin) win over the generated one.
+  const admin: BootstrapAdmin = {
+    email: env.ADMIN_EMAIL ?? 'root@example.com',
+    username: env.ADMIN_USERNAME ?? 'root',
+    password: env.ADMIN_PASSWORD ?? randomBytes(18).toString('base64url'),
+  };
   try {
     const config = loadConfig({
       HOST: '127.0.0.1',

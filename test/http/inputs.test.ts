@@ -153,15 +153,22 @@ describe('authentication', () => {
 });
 
 describe('headers', () => {
-  it('sends security headers and no X-Powered-By', async () => {
-    const response = await server.request('GET', '/');
-    expect(response.headers.get('x-powered-by')).toBeNull();
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
-    // Without this directive, the page also loads over plain http on a LAN address.
-    expect(response.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
-    expect(response.headers.get('strict-transport-security')).toContain('max-age=');
-    expect(response.headers.get('cache-control')).toBe('no-store');
+  it('sends the OWASP REST set of security headers on API answers, errors included, and no X-Powered-By', async () => {
+    for (const response of [await server.request('GET', '/'), await server.request('GET', '/nope'), await server.request('GET', '/users/me')]) {
+      expect(response.headers.get('x-powered-by')).toBeNull();
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
+  it("gives the pages helmet's full set, without upgrade-insecure-requests (so LAN http works)", async () => {
+    const page = await server.request('GET', '/app');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   });
 
   it('GET / describes the API as the original did', async () => {

@@ -105,6 +105,7 @@ describe.sequential('the notebooks run clean on the tslab kernel', () => {
     expect(notebook.richOf('text/html')).toMatch(new RegExp(`Public URL[\\s\\S]*${publicUrl.source}`));
     expect(notebook.text).toMatch(new RegExp(`the server answers at ${publicUrl.source}`));
     expect(notebook.text).not.toContain('No public URL');
+    expect(notebook.richOf('text/html')).toMatch(new RegExp(`<a href="${publicUrl.source}/app"`));
   }, NOTEBOOK_TIMEOUT_MS);
 
   it('06 public URL: without a reachable tunnel server, explains and carries on locally', async () => {

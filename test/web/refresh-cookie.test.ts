@@ -140,13 +140,16 @@ describe('pages', () => {
       ['/docs', 'text/html'],
       ['/app/app.js', 'text/javascript'],
       ['/app/app.css', 'text/css'],
-      ['/openapi.json', 'application/json'],
     ]) {
       const response = await server.request('GET', path);
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type'), path).toContain(type);
       expect(response.headers.get('content-security-policy'), path).toContain("script-src 'self'");
     }
+    // The OpenAPI document is API JSON: it gets the API's headers, which allow nothing to run.
+    const openApi = await server.request('GET', '/openapi.json');
+    expect(openApi.headers.get('content-type')).toContain('application/json');
+    expect(openApi.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     expect((await server.request('GET', '/app/tsconfig.json')).status).toBe(404); // only built files are served
     expect((await server.request('GET', '/app/app.ts')).status).toBe(404);
   });

@@ -1,10 +1,11 @@
 // The web page for people (/app), the API documentation page (/docs) and the OpenAPI document it
-// reads (/openapi.json). The pages are static files built from src/web into dist/web; helmet's
-// Content-Security-Policy applies to them unchanged, so they hold no inline script or style.
+// reads (/openapi.json). The pages are static files built from src/web into dist/web, served with
+// helmet's full header set; its Content-Security-Policy allows no inline script or style.
 import path from 'node:path';
 import express, { Router } from 'express';
 import { HttpError } from '../error-handler';
 import { buildOpenApiDocument } from '../openapi';
+import { pageSecurityHeaders } from '../security-headers';
 
 /** dist/web of this package, whether this file runs from src/ (tests) or from dist/. */
 export const WEB_ASSETS_DIR = path.join(__dirname, '..', '..', '..', 'dist', 'web');
@@ -19,6 +20,7 @@ export function webRoutes(assetsDir = WEB_ASSETS_DIR): Router {
     });
   };
 
+  router.use(['/app', '/docs'], pageSecurityHeaders);
   router.get('/app', page('index.html'));
   router.get('/docs', page('docs.html'));
   router.get('/openapi.json', (_req, res) => {
