@@ -11,7 +11,7 @@ const TASKS = '/proc/self/task';
  * Starts the threadpool with `startPool` (it must be the first use of the pool) and lowers the
  * priority of the threads that appeared. Returns how many threads were reniced.
  */
-export async function lowerThreadpoolPriority(startPool: () => Promise<unknown>, niceness = 10): Promise<number> {
+export async function lowerThreadpoolPriority(startPool: () => Promise<unknown>, niceness = 19): Promise<number> {
   if (!fs.existsSync(TASKS)) {
     await startPool();
     return 0;

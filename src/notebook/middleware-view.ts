@@ -26,7 +26,7 @@ const routeOf = (layer: Layer): string | null =>
 /**
  * @example
  * tslab.display.html(htmlTable(middlewareRows(createApp({ auth }))));
- * // 1 helmetMiddleware | 2 (unnamed) | ... | 6 router  GET /, GET /healthz | ...
+ * // 1 apiSecurityHeaders | 2 jsonBody | 3 router  GET /, GET /healthz | ...
  */
 export function middlewareRows(app: Express): MiddlewareRow[] {
   const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack;

@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +24,9 @@ const SECONDS = Number(args.seconds);
 const ROUNDS = Number(process.env.BCRYPT_ROUNDS ?? 12);
 const CORES = os.availableParallelism();
 const HERE = path.dirname(new URL(import.meta.url).pathname);
-const CLI = path.join(HERE, '..', '..', 'dist', 'cli.js');
+const ROOT = path.join(HERE, '..', '..');
+// The server runs exactly as `npm start` runs it (same node flags), minus npm itself.
+const START_ARGS = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start.split(' ').slice(1);
 const TTL_SECONDS = 3600;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
@@ -77,34 +78,12 @@ function tableRow(label, result) {
   return { label, reqPerSec: round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
-/**
- * One request at a time, every 5 ms, timed with hrtime: autocannon reports whole milliseconds and
- * paces with timers, which at these latencies (~0.5 ms) is mostly its own noise.
- */
-async function probeLatency(port, urlPath, durationMs) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const get = () =>
-    new Promise((resolve) => {
-      const started = process.hrtime.bigint();
-      http
-        .get({ host: '127.0.0.1', port, path: urlPath, agent }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode === 200 ? Number(process.hrtime.bigint() - started) / 1e6 : null));
-        })
-        .on('error', () => resolve(null));
-    });
-  const samples = [];
-  let failed = 0;
-  for (const end = Date.now() + durationMs; Date.now() < end; ) {
-    const ms = await get();
-    if (ms === null) failed += 1;
-    else samples.push(ms);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  agent.destroy();
-  samples.sort((a, b) => a - b);
-  const quantile = (q) => round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))], 2);
-  return { p50: quantile(0.5), p99: quantile(0.99), count: samples.length, failed };
+/** Runs probe.mjs against the server for `durationMs` and resolves with its quantiles. */
+function probeLatency(port, urlPath, durationMs) {
+  const child = spawn(process.execPath, [path.join(HERE, 'probe.mjs'), String(port), urlPath, String(durationMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`probe exited ${code}`)))));
 }
 
 async function measureBcrypt() {
@@ -139,7 +118,7 @@ async function benchScale(users, hashMs) {
   const seeded = await seed({ file, users, secret, rounds: ROUNDS, ttlSeconds: TTL_SECONDS });
   const before = rowCounts(file);
 
-  const authbook = await startChild([CLI, 'serve'], {
+  const authbook = await startChild(START_ARGS.map((arg) => (arg.startsWith('dist/') ? path.join(ROOT, arg) : arg)), {
     NODE_ENV: 'production', PORT: '0', DATABASE_PATH: file, JWT_SECRET: secretText, RATE_LIMIT: 'off',
     LOG_LEVEL: 'silent', BCRYPT_ROUNDS: String(ROUNDS), ACCESS_TOKEN_TTL: String(TTL_SECONDS),
   });

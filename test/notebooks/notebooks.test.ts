@@ -93,7 +93,7 @@ describe.sequential('the notebooks run clean on the tslab kernel', () => {
 
   it('05 app and routes: middleware order, a 403 from the permission check, refresh reuse caught', async () => {
     const notebook = await executeNotebook('05-app-and-routes.ipynb');
-    expect(notebook.richOf('text/html')).toMatch(/helmetMiddleware[\s\S]*notFoundHandler/);
+    expect(notebook.richOf('text/html')).toMatch(/apiSecurityHeaders[\s\S]*jsonBody[\s\S]*notFoundHandler/);
     expect(notebook.text).toMatch(/GET \/admin\nStatus: 403[\s\S]*Permission required: admin/);
     expect(notebook.text).toContain('"error": "refresh_token_reused"');
     expect(notebook.richOf('image/svg+xml')).toContain('access token lives 15 min');
