@@ -52,6 +52,9 @@ const pageQuery = {
   per_page: z.coerce.number().int().min(1).max(100).default(20),
 };
 
+/** A parsed page query as the store's offset and limit. */
+export const pageWindow = (query: { page: number; per_page: number }) => ({ offset: (query.page - 1) * query.per_page, limit: query.per_page });
+
 export const listUsersQuery = z.strictObject({
   ...pageQuery,
   role: roleSchema.optional(),

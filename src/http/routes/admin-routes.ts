@@ -6,7 +6,7 @@ import { ADMIN_PERMISSION } from '../../db/store';
 import { requireAuth, requirePermission } from '../guards';
 import * as present from '../present';
 import { contextOf, currentUser, parseWith } from '../request-context';
-import { listAuditQuery, listUsersQuery, updateUserBody, userIdParam } from '../schemas';
+import { listAuditQuery, listUsersQuery, pageWindow, updateUserBody, userIdParam } from '../schemas';
 
 export function adminRoutes(auth: AuthService): Router {
   const router = Router();
@@ -23,12 +23,7 @@ export function adminRoutes(auth: AuthService): Router {
 
   router.get('/admin/users', async (req, res) => {
     const query = parseWith(listUsersQuery, req.query, 'query');
-    const { items, total } = await auth.listUsers({
-      offset: (query.page - 1) * query.per_page,
-      limit: query.per_page,
-      role: query.role,
-      disabled: query.disabled,
-    });
+    const { items, total } = await auth.listUsers({ ...pageWindow(query), role: query.role, disabled: query.disabled });
     res.json({ users: items.map(present.userDetail), ...present.page(query.page, query.per_page, total) });
   });
 
@@ -53,12 +48,7 @@ export function adminRoutes(auth: AuthService): Router {
 
   router.get('/admin/audit', async (req, res) => {
     const query = parseWith(listAuditQuery, req.query, 'query');
-    const { items, total } = await auth.listAudit({
-      offset: (query.page - 1) * query.per_page,
-      limit: query.per_page,
-      userId: query.user_id,
-      event: query.event,
-    });
+    const { items, total } = await auth.listAudit({ ...pageWindow(query), userId: query.user_id, event: query.event });
     res.json({ entries: items.map(present.auditEntry), ...present.page(query.page, query.per_page, total) });
   });
 
