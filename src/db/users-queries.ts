@@ -1,8 +1,8 @@
 // SQL for users, roles and permissions: every statement prepared once, one row mapper per shape.
 // Emails arrive here already normalised (trimmed, lowercased); usernames compare with NOCASE.
-// A role's permissions are read once and kept: they change only with a schema migration (no API
-// edits them), so the per-request query reads the user's current role and looks its permissions up.
-// Whoever adds a way to edit role_permissions must refresh permissionsByRole in the same change.
+// Roles and their permissions are read once and kept: they change only with a schema migration (no
+// API edits them), so the per-request query reads the user's current role id and looks the rest up.
+// Whoever adds a way to edit roles or role_permissions must refresh rolesById in the same change.
 import type { SqliteDatabase } from './open-database';
 import { ADMIN_PERMISSION, type RequestUser, type RoleRecord, type UserRecord, type UserWithPasswordHash } from './store';
 
@@ -15,8 +15,16 @@ interface UserRow {
   updated_at: number;
   disabled_at: number | null;
   password_hash?: string;
-  session_id?: string;
-  role_id?: number;
+}
+
+/** The hot path's row: the role comes from the cache, and the user is known to be enabled. */
+interface RequestRow {
+  id: number;
+  username: string;
+  email: string;
+  role_id: number;
+  created_at: number;
+  updated_at: number;
 }
 
 function toUser(row: UserRow): UserRecord {
@@ -49,9 +57,9 @@ export function createUsersQueries(db: SqliteDatabase) {
       VALUES (?, ?, ?, ?, ?, ?)`),
     byId: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?`),
     byEmail: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.email = ?`),
-    // One statement for every authenticated request: live session, enabled user, current role.
-    forRequest: db.prepare(`SELECT ${USER_COLUMNS}, u.role_id, s.id AS session_id
-      FROM sessions s JOIN users u ON u.id = s.user_id JOIN roles r ON r.id = u.role_id
+    // One statement for every authenticated request: live session, enabled user, current role id.
+    forRequest: db.prepare(`SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at
+      FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`),
     list: db.prepare(`SELECT ${USER_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id
       WHERE (@role IS NULL OR r.name = @role) AND (@disabled IS NULL OR (u.disabled_at IS NOT NULL) = @disabled)
@@ -70,7 +78,7 @@ export function createUsersQueries(db: SqliteDatabase) {
     (statements.roles.all() as Array<{ id: number; name: string; description: string | null; permissions: string | null }>).map(
       (row) => ({ id: row.id, name: row.name, description: row.description, permissions: splitPermissions(row.permissions) }),
     );
-  const permissionsByRole = new Map(listRoles().map((role) => [role.id, role.permissions]));
+  const rolesById = new Map(listRoles().map((role) => [role.id, role]));
 
   return {
     listRoles,
@@ -90,10 +98,20 @@ export function createUsersQueries(db: SqliteDatabase) {
       return row ? { ...toUser(row), passwordHash: row.password_hash as string } : null;
     },
     forRequest(userId: number, sessionId: string, now: number): RequestUser | null {
-      const row = statements.forRequest.get(sessionId, userId, now) as UserRow | undefined;
+      const row = statements.forRequest.get(sessionId, userId, now) as RequestRow | undefined;
       if (!row) return null;
-      // A copy, so no caller can alter the cached list.
-      return { ...toUser(row), permissions: [...(permissionsByRole.get(row.role_id as number) ?? [])], sessionId: row.session_id as string };
+      const role = rolesById.get(row.role_id)!; // role_id is a foreign key: the role exists
+      return {
+        id: row.id,
+        username: row.username,
+        email: row.email,
+        role: role.name,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        disabledAt: null,
+        permissions: [...role.permissions], // a copy, so no caller can alter the cached list
+        sessionId,
+      };
     },
     list(query: { offset: number; limit: number; role?: string; disabled?: boolean }) {
       const params = {

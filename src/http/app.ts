@@ -33,9 +33,9 @@ export function createApp({ auth, logger = pino({ level: 'silent' }) }: AppOptio
   app.use(apiSecurityHeaders); // the pages add helmet's full set in webRoutes
   if (logger.isLevelEnabled('info')) app.use(requestLogger(logger));
   app.use(jsonBody(auth.config.bodyLimitBytes));
+  app.use(meRoutes(auth)); // first: /users/me is the hot path, and the routers' paths do not overlap
   app.use(homeRoutes(auth));
   app.use(authRoutes(auth));
-  app.use(meRoutes(auth));
   app.use(adminRoutes(auth));
   app.use(webRoutes());
   app.use(notFoundHandler);
