@@ -10,7 +10,6 @@ import { isAuthError } from './auth/errors';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './db/open-database';
 import { createSqliteStore } from './db/sqlite-store';
-import { emailSchema, usernameSchema } from './http/schemas';
 import { openTutorial } from './notebook/jupyter-launcher';
 import { registerKernel } from './notebook/kernel-spec';
 import { startServer } from './server';
@@ -60,14 +59,10 @@ async function createUser(config: Config, args: string[]): Promise<void> {
   });
   const password = values['password-stdin'] ? await readStdin() : values.password;
   if (!values.username || !values.email || !password) throw new CliError('create-user needs --username, --email and a password');
-  const username = usernameSchema.safeParse(values.username);
-  const email = emailSchema.safeParse(values.email);
-  if (!username.success) throw new CliError(`--username ${username.error.issues[0].message}`);
-  if (!email.success) throw new CliError(`--email ${email.error.issues[0].message}`);
   const store = createSqliteStore(openDatabase(config.databasePath));
   try {
     const auth = createAuthService({ config, store });
-    const user = await auth.createUser({ username: username.data, email: email.data, password, role: values.role });
+    const user = await auth.createUser({ username: values.username, email: values.email, password, role: values.role });
     console.log(`created user ${user.id} (${user.username}, ${user.email}, role ${user.role})`);
   } finally {
     store.close();

@@ -47,7 +47,7 @@ export async function startServer({ config, logger = pino({ level: 'silent' }) }
   } catch (error) {
     store.close();
     // A weak or clashing bootstrap admin is a configuration problem: say which variables.
-    throw isAuthError(error) ? new ConfigError([`ADMIN_EMAIL/ADMIN_PASSWORD: ${error.message}`]) : error;
+    throw isAuthError(error) ? new ConfigError([`bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): ${error.message}`]) : error;
   }
   const prune = () => auth.prune().catch((error: unknown) => logger.error({ err: error }, 'prune failed'));
   void prune();

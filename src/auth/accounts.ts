@@ -4,7 +4,8 @@
 import type { BootstrapAdmin } from '../config';
 import type { AuditInput, RequestUser, UserRecord } from '../db/store';
 import { ADMIN_PERMISSION } from '../db/store';
-import { auditEntry, normalizeEmail, type AuthDeps, type RequestContext, type UserGrant } from './deps';
+import { auditEntry, type AuthDeps, type RequestContext, type UserGrant } from './deps';
+import { normalizeEmail, parseIdentity } from './identity';
 import { AuthError } from './errors';
 import { recordFailedPassword, throwIfLocked } from './login';
 import { checkPassword } from './password-policy';
@@ -29,8 +30,7 @@ function assertPasswordAcceptable(deps: AuthDeps, password: string, field: strin
 
 /** Creates an account with no role gate: for trusted callers (CLI, bootstrap) and after the gate. */
 export async function createAccount(deps: AuthDeps, account: NewAccount, audit: AuditInput): Promise<UserRecord> {
-  const username = account.username.trim();
-  const email = normalizeEmail(account.email);
+  const { username, email } = parseIdentity(account);
   assertPasswordAcceptable(deps, account.password, 'password', { username, email });
   const passwordHash = await deps.hasher.hash(account.password);
   const result = await deps.store.createUser({ username, email, passwordHash, role: account.role ?? DEFAULT_ROLE, now: deps.now() }, audit);

@@ -41,9 +41,6 @@ export const defaultRandomBytes = (size: number): Buffer => randomBytes(size);
 /** Refresh tokens are stored only as this hash: a stolen database holds no usable token. */
 export const hashRefreshToken = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
-/** Emails compare case-insensitively: stored trimmed and lowercased. */
-export const normalizeEmail = (email: string): string => email.trim().normalize('NFC').toLowerCase();
-
 /** One audit row: what happened, to whom, by whom, from where. Never a secret. */
 export function auditEntry(
   event: AuditInput['event'],

@@ -2,7 +2,8 @@
 // lock-out that grows with each round of failures (as Keycloak's brute-force detection). Unknown
 // email and wrong password answer alike, in about the same time (one bcrypt compare either way).
 // The lock-out keys on the email as typed, so it behaves the same for accounts that do not exist.
-import { auditEntry, normalizeEmail, type AuthDeps, type RequestContext, type UserGrant } from './deps';
+import { auditEntry, type AuthDeps, type RequestContext, type UserGrant } from './deps';
+import { normalizeEmail } from './identity';
 import { AuthError } from './errors';
 import { enforceRateLimit, retryAfterSeconds } from './rate-limits';
 import { startSession } from './sessions';

@@ -2,18 +2,10 @@
 // Bodies are strict: an unknown field (id, permissions, role_id...) is refused, never passed on.
 // Passwords are only bounded here; the password policy (auth/password-policy.ts) judges them.
 import { z } from 'zod';
+import { emailSchema, usernameSchema } from '../auth/identity';
 
 /** Generous upper bound before the policy's own maximum; the body limit caps it too. */
 const PASSWORD_FIELD_MAX = 4096;
-
-export const usernameSchema = z
-  .string()
-  .trim()
-  .min(3, 'must be at least 3 characters')
-  .max(32, 'must be at most 32 characters')
-  .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, dot, dash and underscore');
-
-export const emailSchema = z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address'));
 
 const passwordSchema = z.string().min(1, 'is required').max(PASSWORD_FIELD_MAX, `must be at most ${PASSWORD_FIELD_MAX} characters`);
 

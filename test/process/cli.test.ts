@@ -46,7 +46,9 @@ describe('authbook serve', () => {
     [{ PORT: '99999' }, 'PORT must be at most 65535'],
     [{ BCRYPT_ROUNDS: 'abc' }, 'BCRYPT_ROUNDS must be a whole number'],
     [{ NODE_ENV: 'production', JWT_SECRET: '' }, 'JWT_SECRET is required when NODE_ENV=production'],
-    [{ ADMIN_PASSWORD: 'password1' }, 'ADMIN_EMAIL/ADMIN_PASSWORD: Password is one of the most commonly used passwords'],
+    [{ ADMIN_PASSWORD: 'password1' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): Password is one of the most commonly used passwords'],
+    [{ ADMIN_EMAIL: 'not an email' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): email must be a valid email address'],
+    [{ ADMIN_USERNAME: 'x y' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): username may contain only letters, digits, dot, dash and underscore'],
   ])('stops at start with one clear line for %o', (overrides, message) => {
     const result = runCli(['serve'], env(overrides));
     expect(result.status).toBe(1);
@@ -89,6 +91,6 @@ describe('authbook create-user', () => {
     expect(weak.status).toBe(1);
     expect(weak.stderr.trim()).toBe('authbook: Password is one of the most commonly used passwords');
     const badEmail = runCli(['create-user', '--username', 'ops', '--email', 'nope', '--password', 'fine passphrase'], environment);
-    expect(badEmail.stderr.trim()).toBe('authbook: --email must be a valid email address');
+    expect(badEmail.stderr.trim()).toBe('authbook: email must be a valid email address');
   });
 });
