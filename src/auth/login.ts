@@ -27,18 +27,10 @@ export async function throwIfLocked(deps: AuthDeps, email: string): Promise<void
 export async function recordFailedPassword(deps: AuthDeps, email: string, userId: number | null, context: RequestContext): Promise<void> {
   const now = deps.now();
   const { lockoutThreshold, lockoutBaseSeconds, lockoutMaxSeconds, enabled } = deps.config.rateLimit;
-  const { lockedUntil } = enabled
-    ? await deps.store.recordLoginFailure(email, now, {
-        threshold: lockoutThreshold,
-        baseMs: lockoutBaseSeconds * 1000,
-        maxMs: lockoutMaxSeconds * 1000,
-        resetAfterMs: FAILURE_MEMORY_MS,
-      })
-    : { lockedUntil: null };
-  await deps.store.recordAudit(
-    auditEntry('login_failure', context, { userId, actorId: null }, { email, locked_until: lockedUntil }),
-    now,
-  );
+  const policy = enabled
+    ? { threshold: lockoutThreshold, baseMs: lockoutBaseSeconds * 1000, maxMs: lockoutMaxSeconds * 1000, resetAfterMs: FAILURE_MEMORY_MS }
+    : null;
+  await deps.store.recordLoginFailure(email, now, policy, auditEntry('login_failure', context, { userId, actorId: null }, { email }));
 }
 
 /** Retention for the store's pruning of old failure rows. */

@@ -75,7 +75,7 @@ export async function logout(deps: AuthDeps, user: RequestUser, context: Request
 
 /** Ends every session of the caller, this one included; returns how many. */
 export async function logoutAll(deps: AuthDeps, user: RequestUser, context: RequestContext): Promise<number> {
-  return deps.store.deleteSessionsOfUser(user.id, deps.now(), auditEntry('logout_all', context, self(user)));
+  return (await deps.store.deleteSessionsOfUser(user.id, deps.now(), auditEntry('logout_all', context, self(user)))) ?? 0;
 }
 
 export async function listSessions(deps: AuthDeps, user: RequestUser): Promise<Array<SessionRecord & { current: boolean }>> {

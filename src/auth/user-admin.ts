@@ -36,8 +36,9 @@ export async function updateUser(
 
 /** Ends every session of a user (ASVS 7.4.5); the account itself stays usable. */
 export async function endSessionsOfUser(deps: AuthDeps, actor: RequestUser, userId: number, context: RequestContext): Promise<number> {
-  if (!(await deps.store.findUserById(userId))) throw new AuthError('not_found', 'No such user');
-  return deps.store.deleteSessionsOfUser(userId, deps.now(), auditEntry('sessions_ended_by_admin', context, { userId, actorId: actor.id }));
+  const ended = await deps.store.deleteSessionsOfUser(userId, deps.now(), auditEntry('sessions_ended_by_admin', context, { userId, actorId: actor.id }));
+  if (ended === null) throw new AuthError('not_found', 'No such user');
+  return ended;
 }
 
 export async function deleteUser(deps: AuthDeps, actor: RequestUser, userId: number, context: RequestContext): Promise<void> {

@@ -48,7 +48,7 @@ export function createSessionsQueries(db: SqliteDatabase) {
     spendToken: db.prepare('UPDATE refresh_tokens SET spent_at = ? WHERE token_hash = ? AND spent_at IS NULL'),
     touch: db.prepare('UPDATE sessions SET last_used_at = ?, expires_at = MIN(?, absolute_expires_at) WHERE id = ?'),
     listLive: db.prepare('SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_used_at DESC, created_at DESC'),
-    deleteOne: db.prepare('DELETE FROM sessions WHERE id = ? AND user_id = ?'),
+    deleteOne: db.prepare('DELETE FROM sessions WHERE id = ? AND user_id = ? AND expires_at > ?'),
     deleteById: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteOfUser: db.prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?'),
     deleteExpired: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
@@ -67,7 +67,8 @@ export function createSessionsQueries(db: SqliteDatabase) {
     addToken: (hash: Buffer, sessionId: string, now: number) => statements.insertToken.run(hash, sessionId, now),
     touch: (sessionId: string, now: number, expiresAt: number) => statements.touch.run(now, expiresAt, sessionId),
     listLive: (userId: number, now: number) => (statements.listLive.all(userId, now) as SessionRow[]).map(toSession),
-    deleteOne: (userId: number, sessionId: string) => statements.deleteOne.run(sessionId, userId).changes > 0,
+    /** Ends a live session of this user; false if it is someone else's or already over. */
+    deleteOne: (userId: number, sessionId: string, now: number) => statements.deleteOne.run(sessionId, userId, now).changes > 0,
     deleteById: (sessionId: string) => statements.deleteById.run(sessionId).changes > 0,
     /** Ends every session of the user but `exceptSessionId` (null: all of them). */
     deleteOfUser: (userId: number, exceptSessionId: string | null) => statements.deleteOfUser.run(userId, exceptSessionId).changes,

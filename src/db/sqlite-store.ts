@@ -145,7 +145,7 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
 
     async deleteSession(userId, sessionId, now, auditEntry) {
       return write(() => {
-        const deleted = sessions.deleteOne(userId, sessionId);
+        const deleted = sessions.deleteOne(userId, sessionId, now);
         if (deleted) audit.insert(auditEntry, now);
         return deleted;
       });
@@ -153,6 +153,7 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
 
     async deleteSessionsOfUser(userId, now, auditEntry) {
       return write(() => {
+        if (!users.byId(userId)) return null;
         const ended = sessions.deleteOfUser(userId, null);
         audit.insert({ ...auditEntry, details: { ...auditEntry.details, sessions_ended: ended } }, now);
         return ended;
@@ -167,16 +168,16 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
       return limits.lockedUntil(email, now);
     },
 
-    async recordLoginFailure(email, now, policy) {
-      return write(() => ({ lockedUntil: limits.recordFailure(email, now, policy) }));
+    async recordLoginFailure(email, now, policy, auditEntry) {
+      return write(() => {
+        const lockedUntil = policy ? limits.recordFailure(email, now, policy) : null;
+        audit.insert({ ...auditEntry, details: { ...auditEntry.details, locked_until: lockedUntil } }, now);
+        return { lockedUntil };
+      });
     },
 
     async clearLoginFailures(email) {
       write(() => limits.clear(email));
-    },
-
-    async recordAudit(entry: AuditInput, now: number) {
-      write(() => audit.insert(entry, now));
     },
 
     async listAudit(query) {

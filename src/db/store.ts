@@ -142,15 +142,16 @@ export interface AuthStore {
   listSessions(userId: number, now: number): Promise<SessionRecord[]>;
   /** Ends one session of `userId`; false if it was not theirs or not live. */
   deleteSession(userId: number, sessionId: string, now: number, audit: AuditInput): Promise<boolean>;
-  deleteSessionsOfUser(userId: number, now: number, audit: AuditInput): Promise<number>;
+  /** Ends every session of the user; null when there is no such user. */
+  deleteSessionsOfUser(userId: number, now: number, audit: AuditInput): Promise<number | null>;
 
   /** Counts one hit in the fixed window holding `now`; returns the count and when the window ends. */
   hitRateLimit(key: string, now: number, windowMs: number): Promise<{ count: number; resetAt: number }>;
   getLockedUntil(email: string, now: number): Promise<number | null>;
-  recordLoginFailure(email: string, now: number, policy: LockoutPolicy): Promise<{ lockedUntil: number | null }>;
+  /** Audits a failed password and, under a lock-out policy, counts it (locked_until goes in the audit row). */
+  recordLoginFailure(email: string, now: number, policy: LockoutPolicy | null, audit: AuditInput): Promise<{ lockedUntil: number | null }>;
   clearLoginFailures(email: string): Promise<void>;
 
-  recordAudit(entry: AuditInput, now: number): Promise<void>;
   listAudit(query: { offset: number; limit: number; userId?: number; event?: string }): Promise<Page<AuditRecord>>;
 
   /** Deletes expired sessions, old limit rows and audit rows past retention. */

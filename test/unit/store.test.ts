@@ -118,9 +118,19 @@ describe('sessions', () => {
     for (const [i, id] of ['a', 'b', 'c'].entries()) await store.createSession(session(id, user.id, `r-${id}`), T0 + i, 2, null);
     expect((await store.listSessions(user.id, T0)).map((s) => s.id)).toEqual(['c', 'b']);
   });
+
+  it('a session that has expired cannot be ended again (404, no audit row)', async () => {
+    const user = await addUser('ada');
+    await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
+    const entry = { ...audit, event: 'session_revoked' as const };
+    expect(await store.deleteSession(user.id, 's1', T0 + 60_000, entry)).toBe(false);
+    expect(await store.deleteSession(user.id, 's1', T0 + 1, entry)).toBe(true);
+    expect(await store.deleteSessionsOfUser(user.id + 99, T0, entry)).toBeNull();
+  });
 });
 
 describe('refresh tokens', () => {
+
   it('rotates once; a spent token presented again ends the whole session', async () => {
     const user = await addUser('ada');
     await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
@@ -159,7 +169,7 @@ describe('limits', () => {
 
   it('locks an account after the threshold, twice as long each round, capped', async () => {
     const policy = { threshold: 3, baseMs: 1000, maxMs: 3000, resetAfterMs: 86_400_000 };
-    const fail = (t: number) => store.recordLoginFailure('a@example.com', t, policy);
+    const fail = (t: number) => store.recordLoginFailure('a@example.com', t, policy, { ...audit, event: 'login_failure' });
     expect(await fail(T0)).toEqual({ lockedUntil: null });
     expect(await fail(T0 + 1)).toEqual({ lockedUntil: null });
     expect(await fail(T0 + 2)).toEqual({ lockedUntil: T0 + 1002 });
@@ -178,11 +188,11 @@ describe('limits', () => {
     await store.createSession(session('old', user.id, 'r-old'), T0, 10, null);
     await store.createSession({ ...session('new', user.id, 'r-new'), expiresAt: T0 + 10_000_000, absoluteExpiresAt: T0 + 10_000_000 }, T0, 10, null);
     await store.hitRateLimit('k', T0, 60_000);
-    await store.recordLoginFailure('x@example.com', T0, { threshold: 5, baseMs: 1, maxMs: 1, resetAfterMs: 1 });
+    await store.recordLoginFailure('x@example.com', T0, { threshold: 5, baseMs: 1, maxMs: 1, resetAfterMs: 1 }, { ...audit, event: 'login_failure' });
     const before = await store.rowCounts();
-    expect(before).toMatchObject({ sessions: 2, refresh_tokens: 2, rate_limits: 1, login_failures: 1, audit_log: 1 });
+    expect(before).toMatchObject({ sessions: 2, refresh_tokens: 2, rate_limits: 1, login_failures: 1, audit_log: 2 });
     const pruned = await store.prune(T0 + 200_000, { rateLimitMs: 60_000, loginFailureMs: 100_000, auditMs: 100_000 });
-    expect(pruned).toEqual({ sessions: 1, rateLimits: 1, loginFailures: 1, auditLog: 1 });
+    expect(pruned).toEqual({ sessions: 1, rateLimits: 1, loginFailures: 1, auditLog: 2 });
     expect(await store.rowCounts()).toMatchObject({ sessions: 1, refresh_tokens: 1, rate_limits: 0, login_failures: 0, audit_log: 0 });
   });
 });
