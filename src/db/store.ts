@@ -18,7 +18,7 @@ export interface UserWithPasswordHash extends UserRecord {
 
 /** Who is asking, as the database says now: current role, its permissions, and the session. */
 export interface RequestUser extends UserRecord {
-  permissions: string[];
+  permissions: readonly string[];
   sessionId: string;
 }
 
