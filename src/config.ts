@@ -4,7 +4,7 @@
 import { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { resolveJwtSecret } from './jwt-secret';
+import { isStrongJwtSecret, MIN_JWT_SECRET_BYTES, resolveJwtSecret } from './jwt-secret';
 
 export interface RateLimitConfig {
   enabled: boolean;
@@ -117,7 +117,10 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: integer(0, 65535).default(5000),
   DATABASE_PATH: z.string().trim().min(1).default(path.join('data', 'authbook.db')),
-  JWT_SECRET: z.string().optional(),
+  JWT_SECRET: z
+    .string()
+    .refine(isStrongJwtSecret, `must be at least ${MIN_JWT_SECRET_BYTES} bytes (try: openssl rand -base64 48)`)
+    .optional(),
   JWT_ISSUER: z.string().trim().min(1).default('authbook'),
   JWT_AUDIENCE: z.string().trim().min(1).default('authbook'),
   ACCESS_TOKEN_TTL: duration(10, 86400).default(900),
@@ -170,13 +173,11 @@ export function loadConfig(env: Env = process.env): Config {
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
-  const secret = resolveJwtSecret({
-    value: e.JWT_SECRET,
-    production: e.NODE_ENV === 'production',
-    databasePath: e.DATABASE_PATH,
-  });
-  if ('problem' in secret) problems.push(secret.problem);
-  if (problems.length > 0 || 'problem' in secret) throw new ConfigError(problems);
+  if (e.JWT_SECRET === undefined && e.NODE_ENV === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
+  if (problems.length > 0) throw new ConfigError(problems);
+  // Only a valid configuration may create the development secret file.
+  const secret = resolveJwtSecret(e.JWT_SECRET, e.DATABASE_PATH);
+  if ('problem' in secret) throw new ConfigError([secret.problem]);
 
   return {
     nodeEnv: e.NODE_ENV,

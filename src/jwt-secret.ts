@@ -12,21 +12,18 @@ export type ResolvedSecret =
   | { key: KeyObject; source: string; warning?: string }
   | { problem: string };
 
-interface SecretInput {
-  value: string | undefined;
-  production: boolean;
-  databasePath: string;
-}
+/** True for a JWT_SECRET long enough to sign with; checked (with the production rule) by loadConfig. */
+export const isStrongJwtSecret = (value: string): boolean => Buffer.byteLength(value, 'utf8') >= MIN_JWT_SECRET_BYTES;
 
-export function resolveJwtSecret({ value, production, databasePath }: SecretInput): ResolvedSecret {
+/**
+ * The key from an already-validated JWT_SECRET, or (none given, outside production) the generated
+ * one: read from the file beside the database, or created there. Only writing the file can fail.
+ */
+export function resolveJwtSecret(value: string | undefined, databasePath: string): ResolvedSecret {
   if (value !== undefined) {
-    if (Buffer.byteLength(value, 'utf8') < MIN_JWT_SECRET_BYTES) {
-      return { problem: `JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes (try: openssl rand -base64 48)` };
-    }
     // A KeyObject is parsed once; jsonwebtoken re-parses a plain string on every call (3x slower).
     return { key: createSecretKey(Buffer.from(value, 'utf8')), source: 'JWT_SECRET' };
   }
-  if (production) return { problem: 'JWT_SECRET is required when NODE_ENV=production' };
   if (databasePath === ':memory:') {
     return {
       key: createSecretKey(randomBytes(48)),

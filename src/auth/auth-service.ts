@@ -1,13 +1,13 @@
 // The rules of authbook behind one object: build it with a config and a store, and every
 // operation the HTTP layer, the CLI or a notebook needs is a method. No Express, no SQL here.
 import type { BootstrapAdmin, Config } from '../config';
-import type { AuditRecord, AuthStore, Page, PruneResult, RequestUser, RoleRecord, SessionRecord, UserRecord } from '../db/store';
+import type { AuditRecord, AuthStore, Page, PruneResult, RequestUser, SessionRecord, UserRecord } from '../db/store';
 import * as accounts from './accounts';
 import { defaultRandomBytes, type AuthDeps, type RequestContext, type TokenGrant, type UserGrant } from './deps';
 import * as loginRules from './login';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
 import * as sessions from './sessions';
-import { createTokenService, type TokenService } from './tokens';
+import { createTokenService } from './tokens';
 import * as userAdmin from './user-admin';
 
 /** How long audit rows are kept. */
@@ -15,8 +15,6 @@ export const AUDIT_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
 export interface AuthService {
   readonly config: Config;
-  readonly tokens: TokenService;
-  readonly hasher: PasswordHasher;
   register(account: accounts.NewAccount, context: RequestContext, caller: RequestUser | null): Promise<UserGrant>;
   login(credentials: { email: string; password: string }, context: RequestContext): Promise<UserGrant>;
   refresh(refreshToken: string, context: RequestContext): Promise<TokenGrant>;
@@ -30,7 +28,6 @@ export interface AuthService {
   /** Trusted creation (CLI, set-up scripts): no role gate, still the password policy. */
   createUser(account: accounts.NewAccount): Promise<UserRecord>;
   ensureBootstrapAdmin(admin: BootstrapAdmin): Promise<'created' | 'exists'>;
-  listRoles(): Promise<RoleRecord[]>;
   listUsers(query: { offset: number; limit: number; role?: string; disabled?: boolean }): Promise<Page<UserRecord>>;
   updateUser(actor: RequestUser, userId: number, change: { role?: string; disabled?: boolean }, context: RequestContext): Promise<{ user: UserRecord; sessionsEnded: number }>;
   deleteUser(actor: RequestUser, userId: number, context: RequestContext): Promise<void>;
@@ -78,8 +75,6 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
 
   return {
     config,
-    tokens: deps.tokens,
-    hasher: deps.hasher,
     register: (account, context, caller) => accounts.register(deps, account, context, caller),
     login: (credentials, context) => loginRules.login(deps, credentials, context),
     refresh: (refreshToken, context) => sessions.refresh(deps, refreshToken, context),
@@ -92,7 +87,6 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     createUser: (account) =>
       accounts.createAccount(deps, account, { event: 'register', userId: null, actorId: null, ...trusted, details: { via: 'createUser' } }),
     ensureBootstrapAdmin: (admin) => accounts.ensureBootstrapAdmin(deps, admin),
-    listRoles: () => store.listRoles(),
     listUsers: (query) => userAdmin.listUsers(deps, query),
     updateUser: (actor, userId, change, context) => userAdmin.updateUser(deps, actor, userId, change, context),
     deleteUser: (actor, userId, context) => userAdmin.deleteUser(deps, actor, userId, context),

@@ -5,7 +5,7 @@ import { createAuditQueries } from './audit-queries';
 import { createLimitsQueries } from './limits-queries';
 import type { SqliteDatabase } from './open-database';
 import { createSessionsQueries } from './sessions-queries';
-import { ADMIN_PERMISSION, type AuditInput, type AuthStore, type UpdateUserResult, type UserRecord } from './store';
+import { ADMIN_PERMISSION, type AuthStore, type UpdateUserResult, type UserRecord } from './store';
 import { createUsersQueries } from './users-queries';
 
 const TABLES = ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_failures', 'audit_log'] as const;

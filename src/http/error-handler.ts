@@ -50,29 +50,37 @@ export const notFoundHandler: RequestHandler = (req) => {
   throw new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`);
 };
 
+interface ErrorAnswer {
+  status: number;
+  code: string;
+  message: string;
+  details?: FieldProblem[];
+  retryAfterSeconds?: number;
+}
+
+const INTERNAL_ERROR: ErrorAnswer = { status: 500, code: 'internal_error', message: 'Something went wrong' };
+
+/** The answer for an error we know; null for anything else (a bug), which becomes a bare 500. */
+function answerFor(error: unknown): ErrorAnswer | null {
+  if (error instanceof AuthError) {
+    const { code, message, details, retryAfterSeconds } = error;
+    return { status: STATUS_OF[code], code, message, details, retryAfterSeconds };
+  }
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, details: error.details };
+  const type = (error as { type?: unknown } | null)?.type;
+  const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+  return known ? { status: known[0], code: known[1], message: known[2] } : null;
+}
+
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return function handleError(error, req, res, _next) {
-    let status: number;
-    let body: { error: string; message: string; details?: FieldProblem[] };
-    if (error instanceof AuthError) {
-      status = STATUS_OF[error.code];
-      body = { error: error.code, message: error.message, ...(error.details && { details: error.details }) };
-      if (error.retryAfterSeconds !== undefined) res.set('Retry-After', String(error.retryAfterSeconds));
-      if (status === 401 && error.code === 'invalid_token') res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-    } else if (error instanceof HttpError) {
-      status = error.status;
-      body = { error: error.code, message: error.message, ...(error.details && { details: error.details }) };
-      if (status === 401) res.set('WWW-Authenticate', 'Bearer');
-    } else if (typeof error?.type === 'string' && BODY_ERRORS[error.type]) {
-      const [bodyStatus, code, message] = BODY_ERRORS[error.type];
-      status = bodyStatus;
-      body = { error: code, message };
-    } else {
-      status = 500;
-      body = { error: 'internal_error', message: 'Something went wrong' };
-      logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
-    }
+    const answer = answerFor(error);
+    if (!answer) logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     if (res.headersSent) return; // the response is already on its way; nothing sane to add
-    res.status(status).json(body);
+    const { status, code, message, details, retryAfterSeconds } = answer ?? INTERNAL_ERROR;
+    if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
+    // RFC 6750: every 401 names the scheme; a bad token also says so.
+    if (status === 401) res.set('WWW-Authenticate', code === 'invalid_token' ? 'Bearer error="invalid_token"' : 'Bearer');
+    res.status(status).json({ error: code, message, ...(details && { details }) });
   };
 }

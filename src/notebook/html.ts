@@ -18,7 +18,7 @@ const cellText = (value: unknown): string => {
  * first row's keys.
  *
  * @example
- * tslab.display.html(htmlTable(await auth.listRoles()));
+ * tslab.display.html(htmlTable(await store.listRoles()));
  * htmlTable([{ name: 'user', permissions: ['read', 'write'] }]);
  * // '<table>...<th>name</th><th>permissions</th>...<td>read, write</td>...</table>'
  */

@@ -1,7 +1,7 @@
 // The tunnel under load and after idling: more concurrent requests than tunnel sockets must queue
 // and all succeed, and a pause longer than the app's keep-alive timeout (which closes the tunnel's
 // idle local connections) must not lose the requests that follow.
-import http, { type Server } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTunnel, type TunnelHandle } from '../../src';

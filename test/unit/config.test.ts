@@ -78,6 +78,13 @@ describe('loadConfig', () => {
     expect(second.jwtSecret.export().equals(first.jwtSecret.export())).toBe(true);
   });
 
+  it('writes no secret file when the configuration is invalid', () => {
+    const databasePath = dbIn();
+    expect(() => loadConfig({ DATABASE_PATH: databasePath, PORT: 'x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_PATH: databasePath, LOCKOUT_BASE: '10m', LOCKOUT_MAX: '1m' })).toThrow(ConfigError);
+    expect(fs.existsSync(path.join(path.dirname(databasePath), 'jwt-secret'))).toBe(false);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_PATH: dbIn(), PORT: '', JWT_SECRET: 'y'.repeat(40) }).port).toBe(5000);
   });

@@ -12,7 +12,7 @@ export const WEB_ASSETS_DIR = path.join(__dirname, '..', '..', '..', 'dist', 'we
 
 export function webRoutes(assetsDir = WEB_ASSETS_DIR): Router {
   const router = Router();
-  const openApiDocument = buildOpenApiDocument();
+  let openApiDocument: ReturnType<typeof buildOpenApiDocument> | null = null; // built on first request
 
   const page = (file: string): express.RequestHandler => (_req, res, next) => {
     res.sendFile(file, { root: assetsDir }, (error) => {
@@ -24,6 +24,7 @@ export function webRoutes(assetsDir = WEB_ASSETS_DIR): Router {
   router.get('/app', page('index.html'));
   router.get('/docs', page('docs.html'));
   router.get('/openapi.json', (_req, res) => {
+    openApiDocument ??= buildOpenApiDocument();
     res.json(openApiDocument);
   });
   // the pages' scripts and styles; anything else under /app falls through to the JSON 404
