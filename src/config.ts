@@ -9,10 +9,18 @@ import { isStrongJwtSecret, MIN_JWT_SECRET_BYTES, resolveJwtSecret } from './jwt
 export interface RateLimitConfig {
   enabled: boolean;
   windowSeconds: number;
-  loginPerWindow: number;
+  /** Failed logins per window per client address (a success costs nothing). */
+  loginFailuresPerWindow: number;
+  /** Registrations per window per client address (every attempt: each success is a new account). */
   registerPerWindow: number;
-  refreshPerWindow: number;
+  /** Failed refreshes per window per client address. */
+  refreshFailuresPerWindow: number;
+  /** Password changes per window per client address, and per user. */
+  passwordChangesPerWindow: number;
+  passwordChangesPerUserPerWindow: number;
   lockoutThreshold: number;
+  /** A trusted device's own budget while its account is locked for unknown clients. */
+  deviceLockoutThreshold: number;
   lockoutBaseSeconds: number;
   lockoutMaxSeconds: number;
 }
@@ -51,6 +59,10 @@ export interface Config {
   /** Express "trust proxy" value: false, a hop count, or a list of trusted addresses. */
   trustProxy: boolean | number | string;
   rateLimit: RateLimitConfig;
+  /** How long a trusted-device token (issued at each login) lets its client past an account lock. */
+  deviceTokenTtlSeconds: number;
+  /** Served through a public tunnel whose last leg is plain HTTP: the page warns visitors. */
+  publicTunnel: boolean;
   logLevel: string;
   bodyLimitBytes: number;
   /** Lines the caller should print once (e.g. "generated a development secret"). */
@@ -138,10 +150,15 @@ const envSchema = z.object({
   TRUST_PROXY: trustProxy.default(false),
   RATE_LIMIT: flag.default(true),
   RATE_LIMIT_WINDOW: duration(1, 86400).default(60),
-  RATE_LIMIT_LOGIN: integer(1, 1_000_000).default(20),
-  RATE_LIMIT_REGISTER: integer(1, 1_000_000).default(10),
+  RATE_LIMIT_LOGIN: integer(1, 1_000_000).default(100),
+  RATE_LIMIT_REGISTER: integer(1, 1_000_000).default(60),
   RATE_LIMIT_REFRESH: integer(1, 1_000_000).default(60),
+  RATE_LIMIT_PASSWORD: integer(1, 1_000_000).default(60),
+  RATE_LIMIT_PASSWORD_USER: integer(1, 1_000_000).default(5),
   LOCKOUT_THRESHOLD: integer(1, 1000).default(5),
+  LOCKOUT_DEVICE_THRESHOLD: integer(1, 1000).default(3),
+  DEVICE_TOKEN_TTL: duration(60, 3650 * 86400).default(180 * 86400),
+  PUBLIC_TUNNEL: flag.default(false),
   LOCKOUT_BASE: duration(1, 86400).default(60),
   LOCKOUT_MAX: duration(1, 7 * 86400).default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -207,13 +224,18 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: {
       enabled: e.RATE_LIMIT,
       windowSeconds: e.RATE_LIMIT_WINDOW,
-      loginPerWindow: e.RATE_LIMIT_LOGIN,
+      loginFailuresPerWindow: e.RATE_LIMIT_LOGIN,
       registerPerWindow: e.RATE_LIMIT_REGISTER,
-      refreshPerWindow: e.RATE_LIMIT_REFRESH,
+      refreshFailuresPerWindow: e.RATE_LIMIT_REFRESH,
+      passwordChangesPerWindow: e.RATE_LIMIT_PASSWORD,
+      passwordChangesPerUserPerWindow: e.RATE_LIMIT_PASSWORD_USER,
       lockoutThreshold: e.LOCKOUT_THRESHOLD,
+      deviceLockoutThreshold: e.LOCKOUT_DEVICE_THRESHOLD,
       lockoutBaseSeconds: e.LOCKOUT_BASE,
       lockoutMaxSeconds: e.LOCKOUT_MAX,
     },
+    deviceTokenTtlSeconds: e.DEVICE_TOKEN_TTL,
+    publicTunnel: e.PUBLIC_TUNNEL,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT,
     warnings: [

@@ -2,14 +2,14 @@
 // any role but the default needs an administrator's token (the original let anyone be admin).
 // The first administrator comes from ADMIN_EMAIL/ADMIN_PASSWORD at start-up or from the CLI.
 import type { BootstrapAdmin } from '../config';
-import type { AuditInput, RequestUser, UserRecord } from '../db/store';
+import type { ActorCheck, AuditInput, RequestUser, UserRecord } from '../db/store';
 import { ADMIN_PERMISSION } from '../db/store';
 import { auditEntry, type AuthDeps, type RequestContext, type UserGrant } from './deps';
 import { normalizeEmail, parseIdentity } from './identity';
 import { AuthError } from './errors';
-import { recordFailedPassword, throwIfLocked } from './login';
+import { checkPasswordAttempt } from './password-attempts';
 import { checkPassword } from './password-policy';
-import { enforceRateLimit } from './rate-limits';
+import { enforceRateLimit, enforceUserRateLimit } from './rate-limits';
 import { startSession } from './sessions';
 
 export const DEFAULT_ROLE = 'user';
@@ -28,14 +28,23 @@ function assertPasswordAcceptable(deps: AuthDeps, password: string, field: strin
   }
 }
 
-/** Creates an account with no role gate: for trusted callers (CLI, bootstrap) and after the gate. */
-export async function createAccount(deps: AuthDeps, account: NewAccount, audit: AuditInput): Promise<UserRecord> {
+/** The caller as the store re-checks it inside a privileged write. */
+export const actorCheck = (user: RequestUser, ...permissions: string[]): ActorCheck => ({ userId: user.id, sessionId: user.sessionId, permissions });
+
+/**
+ * Creates an account with no role gate: for trusted callers (CLI, bootstrap), and after the gate,
+ * with `authorizedBy` the admin the store checks again in the same transaction.
+ */
+export async function createAccount(deps: AuthDeps, account: NewAccount, audit: AuditInput, authorizedBy: ActorCheck | null = null): Promise<UserRecord> {
   const { username, email } = parseIdentity(account);
   assertPasswordAcceptable(deps, account.password, 'password', { username, email });
   const passwordHash = await deps.hasher.hash(account.password);
-  const result = await deps.store.createUser({ username, email, passwordHash, role: account.role ?? DEFAULT_ROLE, now: deps.now() }, audit);
+  const input = { username, email, passwordHash, role: account.role ?? DEFAULT_ROLE, now: deps.now() };
+  const result = await deps.store.createUser(input, audit, authorizedBy);
   if (result.ok) return result.user;
   switch (result.reason) {
+    case 'forbidden':
+      throw new AuthError('forbidden', `Only an administrator can create a user with the '${input.role}' role`);
     case 'email_taken':
       throw new AuthError('email_taken', 'An account with this email already exists', { details: [{ path: 'email', message: 'already registered' }] });
     case 'username_taken':
@@ -49,12 +58,15 @@ export async function createAccount(deps: AuthDeps, account: NewAccount, audit: 
 export async function register(deps: AuthDeps, account: NewAccount, context: RequestContext, caller: RequestUser | null): Promise<UserGrant> {
   await enforceRateLimit(deps, 'register', context);
   const role = account.role ?? DEFAULT_ROLE;
-  if (role !== DEFAULT_ROLE && !caller?.permissions.includes(ADMIN_PERMISSION)) {
+  const privileged = role !== DEFAULT_ROLE;
+  if (privileged && !caller?.permissions.includes(ADMIN_PERMISSION)) {
     throw new AuthError('forbidden', `Only an administrator can create a user with the '${role}' role`);
   }
-  const user = await createAccount(deps, { ...account, role }, auditEntry('register', context, { userId: null, actorId: caller?.id ?? null }, { role }));
+  const audit = auditEntry('register', context, { userId: null, actorId: caller?.id ?? null }, { role });
+  // Checked before bcrypt for a quick answer, and again in the write: the admin may be demoted meanwhile.
+  const user = await createAccount(deps, { ...account, role }, audit, privileged ? actorCheck(caller!, ADMIN_PERMISSION) : null);
   const grant = await startSession(deps, user.id, context, null);
-  return { user, ...grant };
+  return { user, ...grant, deviceToken: deps.devices.issue(user.id) };
 }
 
 /** Creates the first administrator once, if no account has that email yet (as Keycloak's bootstrap admin). */
@@ -64,18 +76,30 @@ export async function ensureBootstrapAdmin(deps: AuthDeps, admin: BootstrapAdmin
   return 'created';
 }
 
-/** POST /users/me/password: needs the current password; ends every other session of the user. */
-export async function changePassword(
-  deps: AuthDeps,
-  user: RequestUser,
-  passwords: { currentPassword: string; newPassword: string },
-  context: RequestContext,
-): Promise<{ sessionsEnded: number }> {
-  await throwIfLocked(deps, user.email);
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+  /** The client's trusted-device token, if it sent one: its budget applies while the account is locked. */
+  deviceToken?: string | null;
+}
+
+/**
+ * POST /users/me/password: needs the current password; ends every other session of the user.
+ * Limited per address and per user (each change costs two bcrypt hashes), and a wrong current
+ * password spends the account's lock-out budget, so a stolen access token cannot guess it.
+ */
+export async function changePassword(deps: AuthDeps, user: RequestUser, passwords: PasswordChange, context: RequestContext): Promise<{ sessionsEnded: number }> {
+  await enforceRateLimit(deps, 'password', context);
+  await enforceUserRateLimit(deps, 'password', user.id, context);
   const stored = await deps.store.findUserById(user.id);
-  if (!stored || !(await deps.hasher.verify(passwords.currentPassword, stored.passwordHash))) {
-    // A stolen access token must not become a way to guess the password: failures count as logins'.
-    await recordFailedPassword(deps, user.email, user.id, context);
+  const attempt = {
+    email: user.email,
+    user: stored,
+    password: passwords.currentPassword,
+    deviceToken: passwords.deviceToken ?? null,
+    details: { via: 'password_change' },
+  };
+  if (!stored || !(await checkPasswordAttempt(deps, attempt, context))) {
     throw new AuthError('invalid_current_password', 'Current password is incorrect', {
       details: [{ path: 'current_password', message: 'incorrect' }],
     });

@@ -5,9 +5,11 @@ import type { AuditRecord, AuthStore, Page, PruneResult, RequestUser, SessionRec
 import * as accounts from './accounts';
 import { defaultRandomBytes, type AuthDeps, type RequestContext, type TokenGrant, type UserGrant } from './deps';
 import * as loginRules from './login';
+import { loginAttemptRetentionMs } from './password-attempts';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
 import * as sessions from './sessions';
 import { createTokenService } from './tokens';
+import { createTrustedDevices } from './trusted-devices';
 import * as userAdmin from './user-admin';
 
 /** How long audit rows are kept. */
@@ -16,7 +18,7 @@ export const AUDIT_RETENTION_MS = 90 * 24 * 3600 * 1000;
 export interface AuthService {
   readonly config: Config;
   register(account: accounts.NewAccount, context: RequestContext, caller: RequestUser | null): Promise<UserGrant>;
-  login(credentials: { email: string; password: string }, context: RequestContext): Promise<UserGrant>;
+  login(credentials: loginRules.Credentials, context: RequestContext): Promise<UserGrant>;
   refresh(refreshToken: string, context: RequestContext): Promise<TokenGrant>;
   /** Bearer token -> the current user, role and permissions from the database; null if not valid now. */
   authenticate(token: string): Promise<RequestUser | null>;
@@ -24,7 +26,7 @@ export interface AuthService {
   logoutAll(user: RequestUser, context: RequestContext): Promise<number>;
   listSessions(user: RequestUser): Promise<Array<SessionRecord & { current: boolean }>>;
   revokeSession(user: RequestUser, sessionId: string, context: RequestContext): Promise<void>;
-  changePassword(user: RequestUser, passwords: { currentPassword: string; newPassword: string }, context: RequestContext): Promise<{ sessionsEnded: number }>;
+  changePassword(user: RequestUser, passwords: accounts.PasswordChange, context: RequestContext): Promise<{ sessionsEnded: number }>;
   /** Trusted creation (CLI, set-up scripts): no role gate, still the password policy. */
   createUser(account: accounts.NewAccount): Promise<UserRecord>;
   ensureBootstrapAdmin(admin: BootstrapAdmin): Promise<'created' | 'exists'>;
@@ -56,11 +58,12 @@ export interface AuthServiceOptions {
 export function createAuthService(options: AuthServiceOptions): AuthService {
   const { config, store } = options;
   const now = options.now ?? Date.now;
+  const randomBytes = options.randomBytes ?? defaultRandomBytes;
   const deps: AuthDeps = {
     config,
     store,
     now,
-    randomBytes: options.randomBytes ?? defaultRandomBytes,
+    randomBytes,
     hasher: options.hasher ?? createPasswordHasher(config.bcryptRounds),
     tokens: createTokenService({
       secret: config.jwtSecret,
@@ -70,6 +73,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       clockSkewSeconds: config.clockSkewSeconds,
       now,
     }),
+    devices: createTrustedDevices({ secret: config.jwtSecret, ttlSeconds: config.deviceTokenTtlSeconds, now, randomBytes }),
   };
   const trusted: RequestContext = { ip: null, userAgent: null };
 
@@ -96,7 +100,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     prune: () =>
       store.prune(now(), {
         rateLimitMs: config.rateLimit.windowSeconds * 1000,
-        loginFailureMs: loginRules.loginFailureRetentionMs(deps),
+        loginAttemptMs: loginAttemptRetentionMs(deps),
         auditMs: AUDIT_RETENTION_MS,
       }),
   };

@@ -6,12 +6,14 @@ import type { Config } from '../config';
 import type { AuditInput, AuthStore, UserRecord } from '../db/store';
 import type { PasswordHasher } from './passwords';
 import type { TokenService } from './tokens';
+import type { TrustedDevices } from './trusted-devices';
 
 export interface AuthDeps {
   config: Config;
   store: AuthStore;
   hasher: PasswordHasher;
   tokens: TokenService;
+  devices: TrustedDevices;
   /** Milliseconds since the epoch. */
   now: () => number;
   randomBytes: (size: number) => Buffer;
@@ -34,6 +36,8 @@ export interface TokenGrant {
 
 export interface UserGrant extends TokenGrant {
   user: UserRecord;
+  /** A trusted-device token for this client (trusted-devices.ts). */
+  deviceToken: string;
 }
 
 export const defaultRandomBytes = (size: number): Buffer => randomBytes(size);

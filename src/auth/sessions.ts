@@ -5,7 +5,7 @@
 import type { AuditInput, RequestUser, SessionRecord } from '../db/store';
 import { auditEntry, hashRefreshToken, type AuthDeps, type RequestContext, type TokenGrant } from './deps';
 import { AuthError } from './errors';
-import { enforceRateLimit } from './rate-limits';
+import { enforceRateLimit, releaseRateLimit } from './rate-limits';
 
 const REFRESH_TOKEN_BYTES = 32;
 const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -49,8 +49,9 @@ export function authenticate(deps: AuthDeps, token: string): Promise<RequestUser
   return deps.store.findUserForRequest(verified.userId, verified.sessionId, deps.now());
 }
 
+/** Counts toward the address's failure limit unless it succeeds. */
 export async function refresh(deps: AuthDeps, refreshToken: string, context: RequestContext): Promise<TokenGrant> {
-  await enforceRateLimit(deps, 'refresh', context);
+  const slot = await enforceRateLimit(deps, 'refresh', context);
   if (!REFRESH_TOKEN_PATTERN.test(refreshToken)) {
     throw new AuthError('invalid_refresh_token', 'Invalid or expired refresh token');
   }
@@ -66,6 +67,7 @@ export async function refresh(deps: AuthDeps, refreshToken: string, context: Req
     throw new AuthError('refresh_token_reused', 'Refresh token was already used; the session has been ended');
   }
   if (result.status === 'invalid') throw new AuthError('invalid_refresh_token', 'Invalid or expired refresh token');
+  await releaseRateLimit(deps, slot);
   return grant(deps, result.userId, result.sessionId, next);
 }
 
@@ -75,7 +77,8 @@ export async function logout(deps: AuthDeps, user: RequestUser, context: Request
 
 /** Ends every session of the caller, this one included; returns how many. */
 export async function logoutAll(deps: AuthDeps, user: RequestUser, context: RequestContext): Promise<number> {
-  return (await deps.store.deleteSessionsOfUser(user.id, deps.now(), auditEntry('logout_all', context, self(user)))) ?? 0;
+  const ended = await deps.store.deleteSessionsOfUser(user.id, deps.now(), auditEntry('logout_all', context, self(user)));
+  return typeof ended === 'number' ? ended : 0;
 }
 
 export async function listSessions(deps: AuthDeps, user: RequestUser): Promise<Array<SessionRecord & { current: boolean }>> {

@@ -1,15 +1,29 @@
-// SQL for rate limits (fixed windows per key) and per-account login failures. They live in the
+// SQL for rate limits (fixed windows per key) and the lock-out's attempt budgets. They live in the
 // database, not in one process's memory, so every process serving the same file enforces the
 // same counts. Each function here runs inside the caller's transaction.
+import type { AttemptRow } from './attempt-budget';
 import type { SqliteDatabase } from './open-database';
-import type { LockoutPolicy } from './store';
 
-interface FailureRow {
+interface AttemptDbRow {
   failures: number;
+  in_flight: number;
   lockouts: number;
   locked_until: number | null;
-  last_failure_at: number;
+  last_failure_at: number | null;
+  reserved_at: number;
 }
+
+const toAttempt = (row: AttemptDbRow): AttemptRow => ({
+  failures: row.failures,
+  inFlight: row.in_flight,
+  lockouts: row.lockouts,
+  lockedUntil: row.locked_until,
+  lastFailureAt: row.last_failure_at,
+  reservedAt: row.reserved_at,
+});
+
+/** Windows are aligned to multiples of windowMs, so every process agrees where one starts. */
+export const windowStartOf = (now: number, windowMs: number): number => now - (now % windowMs);
 
 export function createLimitsQueries(db: SqliteDatabase) {
   const statements = {
@@ -19,45 +33,37 @@ export function createLimitsQueries(db: SqliteDatabase) {
         count = CASE WHEN window_start < @windowStart THEN 1 ELSE count + 1 END,
         window_start = MAX(window_start, @windowStart)
       RETURNING count, window_start`),
-    lockedUntil: db.prepare('SELECT locked_until FROM login_failures WHERE email = ? AND locked_until > ?').pluck(),
-    failure: db.prepare('SELECT failures, lockouts, locked_until, last_failure_at FROM login_failures WHERE email = ?'),
-    saveFailure: db.prepare(`INSERT INTO login_failures (email, failures, lockouts, locked_until, last_failure_at)
-      VALUES (@email, @failures, @lockouts, @lockedUntil, @now)
-      ON CONFLICT (email) DO UPDATE SET failures = @failures, lockouts = @lockouts,
-        locked_until = @lockedUntil, last_failure_at = @now`),
-    clear: db.prepare('DELETE FROM login_failures WHERE email = ?'),
+    // Only a hit of the same window is given back; a later window owes the success nothing.
+    release: db.prepare('UPDATE rate_limits SET count = count - 1 WHERE key = ? AND window_start = ? AND count > 0'),
+    attempt: db.prepare('SELECT failures, in_flight, lockouts, locked_until, last_failure_at, reserved_at FROM login_attempts WHERE key = ?'),
+    saveAttempt: db.prepare(`INSERT INTO login_attempts (key, failures, in_flight, lockouts, locked_until, last_failure_at, reserved_at)
+      VALUES (@key, @failures, @inFlight, @lockouts, @lockedUntil, @lastFailureAt, @reservedAt)
+      ON CONFLICT (key) DO UPDATE SET failures = @failures, in_flight = @inFlight, lockouts = @lockouts,
+        locked_until = @lockedUntil, last_failure_at = @lastFailureAt, reserved_at = @reservedAt`),
+    deleteAttempt: db.prepare('DELETE FROM login_attempts WHERE key = ?'),
     pruneRateLimits: db.prepare('DELETE FROM rate_limits WHERE window_start <= ?'),
-    pruneFailures: db.prepare(`DELETE FROM login_failures WHERE last_failure_at <= ? AND (locked_until IS NULL OR locked_until <= ?)`),
+    pruneAttempts: db.prepare(`DELETE FROM login_attempts
+      WHERE MAX(reserved_at, COALESCE(last_failure_at, 0)) <= ? AND (locked_until IS NULL OR locked_until <= ?)`),
   };
 
   return {
-    hit(key: string, now: number, windowMs: number): { count: number; resetAt: number } {
-      // Windows are aligned to multiples of windowMs, so every process agrees where one starts.
-      const windowStart = now - (now % windowMs);
-      const row = statements.hit.get({ key, windowStart }) as { count: number; window_start: number };
-      return { count: row.count, resetAt: row.window_start + windowMs };
+    hit(key: string, now: number, windowMs: number): { count: number; windowStart: number } {
+      const row = statements.hit.get({ key, windowStart: windowStartOf(now, windowMs) }) as { count: number; window_start: number };
+      return { count: row.count, windowStart: row.window_start };
     },
-    lockedUntil: (email: string, now: number) => (statements.lockedUntil.get(email, now) as number | undefined) ?? null,
-    /** Counts one failure; every `threshold` failures lock the account, twice as long each time. */
-    recordFailure(email: string, now: number, policy: LockoutPolicy): number | null {
-      const previous = statements.failure.get(email) as FailureRow | undefined;
-      const fresh = !previous || previous.last_failure_at <= now - policy.resetAfterMs;
-      let failures = fresh ? 1 : previous.failures + 1;
-      let lockouts = fresh ? 0 : previous.lockouts;
-      let lockedUntil = fresh ? null : previous.locked_until;
-      if (failures >= policy.threshold) {
-        lockouts += 1;
-        failures = 0;
-        lockedUntil = now + Math.min(policy.baseMs * 2 ** (lockouts - 1), policy.maxMs);
-      }
-      statements.saveFailure.run({ email, failures, lockouts, lockedUntil, now });
-      return lockedUntil !== null && lockedUntil > now ? lockedUntil : null;
+    release: (key: string, windowStart: number) => void statements.release.run(key, windowStart),
+    attempt(key: string): AttemptRow | null {
+      const row = statements.attempt.get(key) as AttemptDbRow | undefined;
+      return row ? toAttempt(row) : null;
     },
-    clear: (email: string) => void statements.clear.run(email),
-    prune(now: number, rateLimitMs: number, loginFailureMs: number) {
+    saveAttempt(key: string, row: AttemptRow | null): void {
+      if (row === null) statements.deleteAttempt.run(key);
+      else statements.saveAttempt.run({ key, ...row });
+    },
+    prune(now: number, rateLimitMs: number, loginAttemptMs: number) {
       return {
         rateLimits: statements.pruneRateLimits.run(now - rateLimitMs).changes,
-        loginFailures: statements.pruneFailures.run(now - loginFailureMs, now).changes,
+        loginAttempts: statements.pruneAttempts.run(now - loginAttemptMs, now).changes,
       };
     },
   };

@@ -89,6 +89,23 @@ const MIGRATIONS: readonly string[] = [
     (1, 1), (1, 2),
     (2, 1), (2, 2), (2, 3), (2, 4);
   `,
+  // 2: the lock-out reserves each password check before bcrypt runs (in_flight), and keys on an
+  // account as typed ('account:<email>') or a trusted device ('device:<id>').
+  `
+  CREATE TABLE login_attempts (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    in_flight INTEGER NOT NULL,
+    lockouts INTEGER NOT NULL,
+    locked_until INTEGER,
+    last_failure_at INTEGER,
+    reserved_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX login_attempts_reserved ON login_attempts (reserved_at);
+  INSERT INTO login_attempts (key, failures, in_flight, lockouts, locked_until, last_failure_at, reserved_at)
+    SELECT 'account:' || email, failures, 0, lockouts, locked_until, last_failure_at, last_failure_at FROM login_failures;
+  DROP TABLE login_failures;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,14 +1,15 @@
 // AuthStore on one SQLite file. Each operation is one IMMEDIATE transaction (the write lock is taken
 // before the first read, so check-then-write steps cannot interleave, even across processes).
 // better-sqlite3 is synchronous; the async signatures keep the interface open to other databases.
+import { reserveAttempt, settleFailure, settleSuccess } from './attempt-budget';
 import { createAuditQueries } from './audit-queries';
 import { createLimitsQueries } from './limits-queries';
 import type { SqliteDatabase } from './open-database';
 import { createSessionsQueries } from './sessions-queries';
-import { ADMIN_PERMISSION, type AuthStore, type UpdateUserResult, type UserRecord } from './store';
+import { ADMIN_PERMISSION, type ActorCheck, type AuditInput, type AuthStore, type UpdateUserResult, type UserRecord } from './store';
 import { createUsersQueries } from './users-queries';
 
-const TABLES = ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_failures', 'audit_log'] as const;
+const TABLES = ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_attempts', 'audit_log'] as const;
 
 /**
  * @example
@@ -32,13 +33,20 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
     return holdsAdminNow && !holdsAdminAfter && users.otherEnabledAdmins(current.id) === 0;
   }
 
+  /** The actor's session is live, its account enabled, and its role grants what it needs, now. */
+  function actorAllowed(actor: ActorCheck, now: number): boolean {
+    const live = users.forRequest(actor.userId, actor.sessionId, now);
+    return live !== null && actor.permissions.every((permission) => live.permissions.includes(permission));
+  }
+
   return {
     async listRoles() {
       return users.listRoles();
     },
 
-    async createUser(input, auditEntry) {
+    async createUser(input, auditEntry, authorizedBy = null) {
       return write(() => {
+        if (authorizedBy && !actorAllowed(authorizedBy, input.now)) return { ok: false, reason: 'forbidden' } as const;
         const roleId = users.roleId(input.role);
         if (roleId === undefined) return { ok: false, reason: 'unknown_role' } as const;
         if (users.emailTaken(input.email)) return { ok: false, reason: 'email_taken' } as const;
@@ -66,30 +74,35 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
       return users.list(query);
     },
 
-    async updateUser(id, change, now, auditEntries): Promise<UpdateUserResult> {
+    async updateUser(id, change, now, actor, context): Promise<UpdateUserResult> {
       return write(() => {
+        if (!actorAllowed(actor, now)) return { ok: false, reason: 'forbidden' };
         const current = users.byId(id);
         if (!current) return { ok: false, reason: 'not_found' };
         const roleIdAfter = change.role === undefined ? users.roleId(current.role)! : users.roleId(change.role);
         if (roleIdAfter === undefined) return { ok: false, reason: 'unknown_role' };
-        const disabledAfter = change.disabled ?? current.disabledAt !== null;
+        const disabledBefore = current.disabledAt !== null;
+        const disabledAfter = change.disabled ?? disabledBefore;
         if (removesLastAdmin(current, roleIdAfter, disabledAfter)) return { ok: false, reason: 'last_admin' };
-        if (change.role !== undefined && change.role !== current.role) users.setRole(id, roleIdAfter, now);
-        let sessionsEnded = 0;
-        if (change.disabled === true && current.disabledAt === null) {
-          users.setDisabled(id, now, now);
-          sessionsEnded = sessions.deleteOfUser(id, null);
-        } else if (change.disabled === false && current.disabledAt !== null) {
-          users.setDisabled(id, null, now);
+        const entry = (event: AuditInput['event'], details?: AuditInput['details']): AuditInput => ({ ...context, event, userId: id, details });
+        if (change.role !== undefined && change.role !== current.role) {
+          users.setRole(id, roleIdAfter, now);
+          audit.insert(entry('role_change', { from: current.role, to: change.role }), now);
         }
-        for (const entry of auditEntries) audit.insert(entry, now);
+        let sessionsEnded = 0;
+        if (disabledAfter !== disabledBefore) {
+          users.setDisabled(id, disabledAfter ? now : null, now);
+          if (disabledAfter) sessionsEnded = sessions.deleteOfUser(id, null);
+          audit.insert(entry(disabledAfter ? 'user_disabled' : 'user_enabled', disabledAfter ? { sessions_ended: sessionsEnded } : undefined), now);
+        }
         const { passwordHash: _hash, ...user } = users.byId(id)!;
         return { ok: true, user, sessionsEnded };
       });
     },
 
-    async deleteUser(id, now, auditEntry) {
+    async deleteUser(id, now, actor, auditEntry) {
       return write(() => {
+        if (!actorAllowed(actor, now)) return 'forbidden';
         const current = users.byId(id);
         if (!current) return 'not_found';
         if (removesLastAdmin(current, users.roleId(current.role)!, true)) return 'last_admin';
@@ -151,8 +164,9 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
       });
     },
 
-    async deleteSessionsOfUser(userId, now, auditEntry) {
+    async deleteSessionsOfUser(userId, now, auditEntry, actor = null) {
       return write(() => {
+        if (actor && !actorAllowed(actor, now)) return 'forbidden';
         if (!users.byId(userId)) return null;
         const ended = sessions.deleteOfUser(userId, null);
         audit.insert({ ...auditEntry, details: { ...auditEntry.details, sessions_ended: ended } }, now);
@@ -160,24 +174,46 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
       });
     },
 
-    async hitRateLimit(key, now, windowMs) {
-      return write(() => limits.hit(key, now, windowMs));
-    },
-
-    async getLockedUntil(email, now) {
-      return limits.lockedUntil(email, now);
-    },
-
-    async recordLoginFailure(email, now, policy, auditEntry) {
+    async hitRateLimit(key, now, windowMs, limit, auditEntry) {
       return write(() => {
-        const lockedUntil = policy ? limits.recordFailure(email, now, policy) : null;
+        const { count, windowStart } = limits.hit(key, now, windowMs);
+        if (count === limit + 1) audit.insert({ ...auditEntry, details: { ...auditEntry.details, limit } }, now);
+        return { allowed: count <= limit, resetAt: windowStart + windowMs, windowStart };
+      });
+    },
+
+    async releaseRateLimit(key, windowStart) {
+      write(() => limits.release(key, windowStart));
+    },
+
+    async reserveLoginAttempt(key, now, policy) {
+      return write(() => {
+        const reservation = reserveAttempt(limits.attempt(key), now, policy);
+        limits.saveAttempt(key, reservation.row);
+        return reservation.granted ? { granted: true } : { granted: false, retryAt: reservation.retryAt };
+      });
+    },
+
+    async recordLoginFailure(attempt, now, auditEntry) {
+      return write(() => {
+        const settled = attempt && settleFailure(limits.attempt(attempt.key), now, attempt.policy);
+        if (attempt && settled) limits.saveAttempt(attempt.key, settled.row);
+        const lockedUntil = settled?.locked ? settled.row.lockedUntil : null;
         audit.insert({ ...auditEntry, details: { ...auditEntry.details, locked_until: lockedUntil } }, now);
+        if (settled?.locked) {
+          const details = { ...auditEntry.details, locked_until: lockedUntil, lockouts: settled.row.lockouts };
+          audit.insert({ ...auditEntry, event: 'login_locked', details }, now);
+        }
         return { lockedUntil };
       });
     },
 
-    async clearLoginFailures(email) {
-      write(() => limits.clear(email));
+    async settleLoginSuccess(key, now) {
+      return write(() => {
+        const settled = settleSuccess(limits.attempt(key), now);
+        limits.saveAttempt(key, settled.row);
+        return { lockedUntil: settled.lockedUntil };
+      });
     },
 
     async listAudit(query) {
@@ -187,7 +223,7 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
     async prune(now, retention) {
       return write(() => ({
         sessions: sessions.deleteExpired(now),
-        ...limits.prune(now, retention.rateLimitMs, retention.loginFailureMs),
+        ...limits.prune(now, retention.rateLimitMs, retention.loginAttemptMs),
         auditLog: audit.prune(now - retention.auditMs),
       }));
     },

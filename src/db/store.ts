@@ -45,6 +45,7 @@ export type AuditEvent =
   | 'login_success'
   | 'login_failure'
   | 'login_locked'
+  | 'rate_limited'
   | 'refresh'
   | 'refresh_reuse_detected'
   | 'logout'
@@ -66,6 +67,20 @@ export interface AuditInput {
   ip: string | null;
   userAgent: string | null;
   details?: Record<string, string | number | boolean | null>;
+}
+
+/** Who did something, and from where: the store writes the audit rows itself from this. */
+export type AuditContext = Pick<AuditInput, 'actorId' | 'ip' | 'userAgent'>;
+
+/**
+ * The caller of a privileged write, checked again inside the write's own transaction: a session
+ * still live, an account still enabled, and a role that still grants every permission listed. An
+ * admin demoted or disabled while its request was in flight (bcrypt takes time) changes nothing.
+ */
+export interface ActorCheck {
+  userId: number;
+  sessionId: string;
+  permissions: readonly string[];
 }
 
 export interface AuditRecord extends Omit<AuditInput, 'details'> {
@@ -91,7 +106,7 @@ export interface NewSession {
 
 export type CreateUserResult =
   | { ok: true; user: UserRecord }
-  | { ok: false; reason: 'email_taken' | 'username_taken' | 'unknown_role' };
+  | { ok: false; reason: 'email_taken' | 'username_taken' | 'unknown_role' | 'forbidden' };
 
 export type RotateResult =
   | { status: 'rotated'; userId: number; sessionId: string }
@@ -100,7 +115,7 @@ export type RotateResult =
 
 export type UpdateUserResult =
   | { ok: true; user: UserRecord; sessionsEnded: number }
-  | { ok: false; reason: 'not_found' | 'unknown_role' | 'last_admin' };
+  | { ok: false; reason: 'not_found' | 'unknown_role' | 'last_admin' | 'forbidden' };
 
 export interface LockoutPolicy {
   threshold: number;
@@ -110,10 +125,26 @@ export interface LockoutPolicy {
   resetAfterMs: number;
 }
 
+/** A password check to settle against a key's budget (null when the lock-out is off). */
+export interface AttemptSettlement {
+  key: string;
+  policy: LockoutPolicy;
+}
+
+export type AttemptReservation = { granted: true } | { granted: false; retryAt: number };
+
+export interface RateLimitHit {
+  allowed: boolean;
+  /** When the window ends. */
+  resetAt: number;
+  /** Which window was counted: a later release gives back only a hit of this one. */
+  windowStart: number;
+}
+
 export interface PruneResult {
   sessions: number;
   rateLimits: number;
-  loginFailures: number;
+  loginAttempts: number;
   auditLog: number;
 }
 
@@ -123,15 +154,23 @@ export const ADMIN_PERMISSION = 'admin';
 export interface AuthStore {
   listRoles(): Promise<RoleRecord[]>;
 
-  createUser(input: { username: string; email: string; passwordHash: string; role: string; now: number }, audit: AuditInput): Promise<CreateUserResult>;
+  /** `authorizedBy`: the admin creating it, checked in the same transaction (null: a trusted or self registration). */
+  createUser(
+    input: { username: string; email: string; passwordHash: string; role: string; now: number },
+    audit: AuditInput,
+    authorizedBy?: ActorCheck | null,
+  ): Promise<CreateUserResult>;
   findUserByEmail(email: string): Promise<UserWithPasswordHash | null>;
   findUserById(id: number): Promise<UserWithPasswordHash | null>;
   /** The hot path: user + role + permissions, only if the session is live and the user enabled. */
   findUserForRequest(userId: number, sessionId: string, now: number): Promise<RequestUser | null>;
   listUsers(query: { offset: number; limit: number; role?: string; disabled?: boolean }): Promise<Page<UserRecord>>;
-  /** Role change and/or disable; refuses to leave no enabled admin; disabling ends all sessions. */
-  updateUser(id: number, change: { role?: string; disabled?: boolean }, now: number, audit: AuditInput[]): Promise<UpdateUserResult>;
-  deleteUser(id: number, now: number, audit: AuditInput): Promise<'deleted' | 'not_found' | 'last_admin'>;
+  /**
+   * Role change and/or disable by `actor`; refuses to leave no enabled admin; disabling ends all
+   * sessions. Audits what changed (a role change with its old and new role); no change, no row.
+   */
+  updateUser(id: number, change: { role?: string; disabled?: boolean }, now: number, actor: ActorCheck, context: AuditContext): Promise<UpdateUserResult>;
+  deleteUser(id: number, now: number, actor: ActorCheck, audit: AuditInput): Promise<'deleted' | 'not_found' | 'last_admin' | 'forbidden'>;
   /** Sets the hash and ends every session of the user except `keepSessionId`. */
   changePassword(userId: number, passwordHash: string, keepSessionId: string | null, now: number, audit: AuditInput): Promise<number>;
 
@@ -142,20 +181,30 @@ export interface AuthStore {
   listSessions(userId: number, now: number): Promise<SessionRecord[]>;
   /** Ends one session of `userId`; false if it was not theirs or not live. */
   deleteSession(userId: number, sessionId: string, now: number, audit: AuditInput): Promise<boolean>;
-  /** Ends every session of the user; null when there is no such user. */
-  deleteSessionsOfUser(userId: number, now: number, audit: AuditInput): Promise<number | null>;
+  /** Ends every session of the user; null when there is no such user. `actor`: an admin, checked in the transaction. */
+  deleteSessionsOfUser(userId: number, now: number, audit: AuditInput, actor?: ActorCheck | null): Promise<number | null | 'forbidden'>;
 
-  /** Counts one hit in the fixed window holding `now`; returns the count and when the window ends. */
-  hitRateLimit(key: string, now: number, windowMs: number): Promise<{ count: number; resetAt: number }>;
-  getLockedUntil(email: string, now: number): Promise<number | null>;
-  /** Audits a failed password and, under a lock-out policy, counts it (locked_until goes in the audit row). */
-  recordLoginFailure(email: string, now: number, policy: LockoutPolicy | null, audit: AuditInput): Promise<{ lockedUntil: number | null }>;
-  clearLoginFailures(email: string): Promise<void>;
+  /**
+   * Counts one hit in the fixed window holding `now`; past `limit` it is not allowed, and the first
+   * hit refused in a window is audited (`audit`, event rate_limited).
+   */
+  hitRateLimit(key: string, now: number, windowMs: number, limit: number, audit: AuditInput): Promise<RateLimitHit>;
+  /** Gives back a hit that turned out to be a success (limits that count failures only). */
+  releaseRateLimit(key: string, windowStart: number): Promise<void>;
+  /** Reserves one password check of `key`'s budget before bcrypt runs (attempt-budget.ts). */
+  reserveLoginAttempt(key: string, now: number, policy: LockoutPolicy): Promise<AttemptReservation>;
+  /**
+   * Settles a reserved check as a wrong password and audits it (login_failure; login_locked too when
+   * it starts a lock). `attempt` null: the lock-out is off, only the audit row is written.
+   */
+  recordLoginFailure(attempt: AttemptSettlement | null, now: number, audit: AuditInput): Promise<{ lockedUntil: number | null }>;
+  /** Settles a reserved check as the right password: a lock in force stays (and is returned), else the key is forgiven. */
+  settleLoginSuccess(key: string, now: number): Promise<{ lockedUntil: number | null }>;
 
   listAudit(query: { offset: number; limit: number; userId?: number; event?: string }): Promise<Page<AuditRecord>>;
 
   /** Deletes expired sessions, old limit rows and audit rows past retention. */
-  prune(now: number, retention: { rateLimitMs: number; loginFailureMs: number; auditMs: number }): Promise<PruneResult>;
+  prune(now: number, retention: { rateLimitMs: number; loginAttemptMs: number; auditMs: number }): Promise<PruneResult>;
   rowCounts(): Promise<Record<string, number>>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;

@@ -18,7 +18,7 @@ export interface OperationSpec {
   ok: readonly [number, string];
   /** Error statuses beyond those the inputs (400) and access (401, 403) imply. */
   errors?: readonly number[];
-  /** Takes X-Refresh-Cookie (and, for refresh, the cookie with its CSRF header): see refresh-cookie.ts. */
+  /** Takes X-Refresh-Cookie (and, for refresh, the cookie with its CSRF header): see browser-cookies.ts. */
   cookieMode?: 'issues' | 'refreshes';
   /** Answers a web page rather than JSON. */
   html?: boolean;

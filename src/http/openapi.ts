@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { VERSION } from '../version';
 import { OPERATIONS, type OperationSpec } from './openapi-operations';
-import { COOKIE_MODE_HEADER, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE } from './refresh-cookie';
+import { COOKIE_MODE_HEADER, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE } from './browser-cookies';
 import { ENDPOINTS, type EndpointKey } from './routes/home-routes';
 
 type JsonSchema = Record<string, unknown>;

@@ -20,7 +20,8 @@ export interface Grant {
   expires_in: number;
 }
 
-const CSRF_COOKIE = 'authbook_csrf';
+/** Over https the server names its cookies with the __Host- prefix (see src/http/browser-cookies.ts). */
+const CSRF_COOKIE = location.protocol === 'https:' ? '__Host-authbook_csrf' : 'authbook_csrf';
 /** Serialises refreshes across tabs: two tabs spending one refresh token would look like theft. */
 const REFRESH_LOCK = 'authbook-refresh';
 

@@ -103,8 +103,17 @@ function setUpControls(): void {
   byId('switch-cancel').addEventListener('click', () => show('signed-in'));
 }
 
+/** Through a public tunnel the last leg is plain HTTP: the server says so, and the page repeats it. */
+async function showTunnelNotice(): Promise<void> {
+  const home = (await fetch('/', { headers: { accept: 'application/json' } }).then((response) => response.json()).catch(() => ({}))) as {
+    tunnel_notice?: string;
+  };
+  if (home.tunnel_notice) say(byId('tunnel-notice'), home.tunnel_notice, 'error');
+}
+
 async function start(): Promise<void> {
   setUpControls();
+  void showTunnelNotice();
   try {
     if (await refreshSession()) await showAccount();
     else show('signed-out');

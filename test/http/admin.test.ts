@@ -134,7 +134,7 @@ describe('audit log', () => {
     const events = log.body.entries.map((e: { event: string }) => e.event);
     expect(events).toEqual(expect.arrayContaining(['register', 'login_failure', 'login_success', 'refresh', 'role_change']));
     const roleChange = log.body.entries.find((e: { event: string }) => e.event === 'role_change');
-    expect(roleChange).toMatchObject({ user_id: user.id, actor_id: admin.id, ip: expect.any(String), details: { role: 'admin' } });
+    expect(roleChange).toMatchObject({ user_id: user.id, actor_id: admin.id, ip: expect.any(String), details: { from: 'user', to: 'admin' } });
     expect(new Date(roleChange.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
     for (const secret of [user.password, user.token, user.refreshToken, 'wrong password here']) expect(log.text).not.toContain(secret);
     const filtered = await server.request('GET', '/admin/audit?event=login_failure', { token: admin.token });

@@ -29,7 +29,7 @@ const login = (server: TestServer, email: string, password: string, ip: string) 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('rate limits per client address', () => {
-  it('6.3.1 login: past the limit -> 429 with Retry-After', async () => {
+  it('6.3.1 login: failures past the limit -> 429 with Retry-After, audited once', async () => {
     const ip = freshIp();
     for (let i = 0; i < 8; i++) {
       expect((await login(proxied, `nobody${i}@example.com`, 'wrong password', ip)).status).toBe(401);
@@ -40,11 +40,33 @@ describe('rate limits per client address', () => {
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await login(proxied, 'nobody@example.com', 'wrong password', ip)).status).toBe(429);
     expect((await login(proxied, 'nobody@example.com', 'wrong password', freshIp())).status).toBe(401); // another client is unaffected
+    const admin = await loginAdmin(proxied);
+    const audit = await proxied.request('GET', '/admin/audit?event=rate_limited&per_page=100', { token: admin.token });
+    const mine = audit.body.entries.filter((entry: { ip: string }) => entry.ip === ip);
+    expect(mine).toEqual([expect.objectContaining({ event: 'rate_limited', details: { action: 'login', scope: 'address', limit: 8 } })]);
   });
 
-  it('refresh: past the limit -> 429', async () => {
+  it('login: successes cost nothing, so a room behind one address signs in again and again', async () => {
     const ip = freshIp();
+    const people = await Promise.all(Array.from({ length: 4 }, () => registerUser(proxied)));
+    const statuses: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (const person of people) statuses.push((await login(proxied, person.email, person.password, ip)).status);
+    }
+    expect(statuses).toEqual(Array(20).fill(200)); // 20 logins from one address, more than the limit of 8
+  });
+
+  it('refresh: failures past the limit -> 429; successful refreshes cost nothing', async () => {
+    const ip = freshIp();
+    const user = await registerUser(proxied);
+    let refreshToken = user.refreshToken;
+    for (let i = 0; i < 6; i++) {
+      const rotated = await proxied.request('POST', '/token/refresh', { body: { refresh_token: refreshToken }, headers: from(ip) });
+      expect(rotated.status).toBe(200);
+      refreshToken = rotated.body.refresh_token;
+    }
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       statuses.push((await proxied.request('POST', '/token/refresh', { body: { refresh_token: 'A'.repeat(43) }, headers: from(ip) })).status);
@@ -83,8 +105,29 @@ describe('rate limits per client address', () => {
   });
 });
 
+describe('the default limits, for a room of 50 behind one address', () => {
+  let room: TestServer;
+  beforeAll(async () => {
+    room = await startTestServer({ RATE_LIMIT: 'on' }); // the shipped defaults
+  });
+  afterAll(() => room.close());
+
+  it('50 people register, then log in, all at once, from one address: every one gets in', async () => {
+    const people = Array.from({ length: 50 }, () => newUser());
+    const registered = await Promise.all(people.map((body) => room.request('POST', '/register', { body })));
+    expect(registered.map((response) => response.status)).toEqual(Array(50).fill(201));
+    const logins = await Promise.all(people.map((person) => room.request('POST', '/login', { body: { email: person.email, password: person.password } })));
+    expect(logins.map((response) => response.status)).toEqual(Array(50).fill(200));
+    // and everybody mistyping once on the way costs the room nothing either
+    const typos = await Promise.all(people.map((person) => room.request('POST', '/login', { body: { email: person.email, password: 'typo' + person.password } })));
+    expect(typos.map((response) => response.status)).toEqual(Array(50).fill(401));
+    const again = await Promise.all(people.map((person) => room.request('POST', '/login', { body: { email: person.email, password: person.password } })));
+    expect(again.map((response) => response.status)).toEqual(Array(50).fill(200));
+  });
+});
+
 describe('account lock-out', () => {
-  it('6.3.1 locks an account after repeated failures, even for the right password; other accounts still log in from the same address', async () => {
+  it('6.3.1 locks an account after repeated failures, even for the right password; other accounts still log in from the same address; the lock is audited', async () => {
     const ip = freshIp();
     const victim = await registerUser(proxied);
     const neighbour = await registerUser(proxied);
@@ -95,6 +138,9 @@ describe('account lock-out', () => {
     expect(Number(locked.headers.get('retry-after'))).toBe(1);
     expect((await login(proxied, victim.email, victim.password, freshIp())).status).toBe(429); // the lock is per account
     expect((await login(proxied, neighbour.email, neighbour.password, ip)).status).toBe(200);
+    const admin = await loginAdmin(proxied);
+    const audit = await proxied.request('GET', `/admin/audit?event=login_locked&user_id=${victim.id}`, { token: admin.token });
+    expect(audit.body.entries).toEqual([expect.objectContaining({ user_id: victim.id, ip, details: expect.objectContaining({ email: victim.email, lockouts: 1 }) })]);
   });
 
   it('6.3.1 the lock grows with each round of failures', async () => {
@@ -131,5 +177,42 @@ describe('account lock-out', () => {
       expect(response.status).toBe(400);
     }
     expect((await login(proxied, user.email, user.password, freshIp())).status).toBe(429);
+  });
+});
+
+describe('password changes', () => {
+  const change = (server: TestServer, token: string, current: string, next: string, ip: string) =>
+    server.request('POST', '/users/me/password', { token, body: { current_password: current, new_password: next }, headers: from(ip) });
+
+  it('are limited per user: each costs two bcrypt hashes', async () => {
+    const server = await startTestServer({ ...LIMITS, TRUST_PROXY: '1', RATE_LIMIT_PASSWORD_USER: '3' });
+    try {
+      const user = await registerUser(server);
+      let password = user.password;
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const next = `a brand new passphrase ${i}`;
+        const response = await change(server, user.token, password, next, freshIp());
+        statuses.push(response.status);
+        if (response.status === 200) password = next;
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect((await login(server, user.email, password, freshIp())).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('are limited per address, whoever asks', async () => {
+    const server = await startTestServer({ ...LIMITS, TRUST_PROXY: '1', RATE_LIMIT_PASSWORD: '2' });
+    try {
+      const ip = freshIp();
+      const people = await Promise.all([registerUser(server), registerUser(server), registerUser(server)]);
+      const statuses = [];
+      for (const person of people) statuses.push((await change(server, person.token, person.password, 'another fine passphrase', ip)).status);
+      expect(statuses).toEqual([200, 200, 429]);
+    } finally {
+      await server.close();
+    }
   });
 });

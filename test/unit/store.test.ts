@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/db/migrations';
 import { openDatabase, type SqliteDatabase } from '../../src/db/open-database';
 import { createSqliteStore } from '../../src/db/sqlite-store';
-import type { AuditInput, AuthStore } from '../../src/db/store';
+import type { ActorCheck, AuditInput, AuthStore, UserRecord } from '../../src/db/store';
 import { tempDir } from '../helpers/test-server';
 
 let dir: string;
@@ -27,6 +27,15 @@ async function addUser(username: string, role = 'user', email = `${username.toLo
   const result = await store.createUser({ username, email, passwordHash: '$2b$04$hash', role, now: T0 }, audit);
   if (!result.ok) throw new Error(result.reason);
   return result.user;
+}
+
+const ctx = { actorId: null, ip: null, userAgent: null };
+
+/** An admin with a live session, as updateUser and deleteUser check their actor. */
+async function actor(): Promise<ActorCheck & { user: UserRecord }> {
+  const user = await addUser(`admin${Math.random().toString(36).slice(2, 8)}`, 'admin');
+  await store.createSession({ ...session(`actor-${user.id}`, user.id, `actor-token-${user.id}`), expiresAt: T0 + 10_000_000, absoluteExpiresAt: T0 + 10_000_000 }, T0, 10, null);
+  return { user, userId: user.id, sessionId: `actor-${user.id}`, permissions: ['admin', 'delete'] };
 }
 
 const session = (id: string, userId: number, hash: string) => ({
@@ -79,25 +88,52 @@ describe('users', () => {
 
   it('pages and filters users, never returning the hash', async () => {
     for (const name of ['u1', 'u2', 'u3']) await addUser(name);
-    const boss = await addUser('boss', 'admin');
-    await store.updateUser((await addUser('gone')).id, { disabled: true }, T0, []);
+    const boss = await actor();
+    await store.updateUser((await addUser('gone')).id, { disabled: true }, T0, boss, ctx);
     const page = await store.listUsers({ offset: 1, limit: 2 });
     expect(page.total).toBe(5);
     expect(page.items.map((u) => u.username)).toEqual(['u2', 'u3']);
     expect(JSON.stringify(page)).not.toContain('$2b$');
-    expect((await store.listUsers({ offset: 0, limit: 10, role: 'admin' })).items.map((u) => u.id)).toEqual([boss.id]);
+    expect((await store.listUsers({ offset: 0, limit: 10, role: 'admin' })).items.map((u) => u.id)).toEqual([boss.userId]);
     expect((await store.listUsers({ offset: 0, limit: 10, disabled: true })).items.map((u) => u.username)).toEqual(['gone']);
     expect((await store.listUsers({ offset: 0, limit: 10, disabled: false })).total).toBe(4);
   });
 
   it('never leaves no enabled admin: demote, disable or delete the last one is refused', async () => {
-    const first = await addUser('first', 'admin');
-    expect(await store.updateUser(first.id, { role: 'user' }, T0, [])).toEqual({ ok: false, reason: 'last_admin' });
-    expect(await store.updateUser(first.id, { disabled: true }, T0, [])).toEqual({ ok: false, reason: 'last_admin' });
-    expect(await store.deleteUser(first.id, T0, audit)).toBe('last_admin');
-    const second = await addUser('second', 'admin');
-    expect(await store.updateUser(first.id, { role: 'user' }, T0, [])).toMatchObject({ ok: true, user: { role: 'user' } });
-    expect(await store.updateUser(second.id, { disabled: true }, T0, [])).toEqual({ ok: false, reason: 'last_admin' });
+    const first = await actor();
+    expect(await store.updateUser(first.userId, { role: 'user' }, T0, first, ctx)).toEqual({ ok: false, reason: 'last_admin' });
+    expect(await store.updateUser(first.userId, { disabled: true }, T0, first, ctx)).toEqual({ ok: false, reason: 'last_admin' });
+    expect(await store.deleteUser(first.userId, T0, first, audit)).toBe('last_admin');
+    const second = await actor();
+    expect(await store.updateUser(first.userId, { role: 'user' }, T0, second, ctx)).toMatchObject({ ok: true, user: { role: 'user' } });
+    expect(await store.updateUser(second.userId, { disabled: true }, T0, second, ctx)).toEqual({ ok: false, reason: 'last_admin' });
+  });
+
+  it('8.2.1 re-checks the acting admin inside the write: demoted, disabled or logged out, it changes nothing', async () => {
+    const [boss, other] = [await actor(), await actor()];
+    const target = await addUser('target');
+    const newAdmin = { username: 'mallory', email: 'mallory@example.com', passwordHash: 'h', role: 'admin', now: T0 + 1 };
+    expect(await store.createUser(newAdmin, audit, boss)).toMatchObject({ ok: true });
+    await store.updateUser(boss.userId, { role: 'user' }, T0 + 2, other, ctx); // boss demoted while its request is in flight
+    expect(await store.createUser({ ...newAdmin, username: 'eve', email: 'eve@example.com' }, audit, boss)).toEqual({ ok: false, reason: 'forbidden' });
+    expect(await store.updateUser(target.id, { role: 'admin' }, T0 + 3, boss, ctx)).toEqual({ ok: false, reason: 'forbidden' });
+    expect(await store.deleteUser(target.id, T0 + 3, boss, audit)).toBe('forbidden');
+    expect(await store.deleteSessionsOfUser(target.id, T0 + 3, audit, boss)).toBe('forbidden');
+    await store.deleteSession(other.userId, other.sessionId, T0 + 4, { ...audit, event: 'logout' }); // other's session ends
+    expect(await store.updateUser(target.id, { disabled: true }, T0 + 5, other, ctx)).toEqual({ ok: false, reason: 'forbidden' });
+    expect((await store.findUserById(target.id))?.role).toBe('user');
+  });
+
+  it('audits a role change with its old and new role, and a change that changes nothing not at all', async () => {
+    const boss = await actor();
+    const target = await addUser('target');
+    const before = (await store.listAudit({ offset: 0, limit: 100 })).total;
+    expect(await store.updateUser(target.id, { role: 'user', disabled: false }, T0 + 1, boss, ctx)).toMatchObject({ ok: true });
+    expect((await store.listAudit({ offset: 0, limit: 100 })).total).toBe(before);
+    expect((await store.findUserById(target.id))?.updatedAt).toBe(T0);
+    await store.updateUser(target.id, { role: 'admin' }, T0 + 2, boss, ctx);
+    const [entry] = (await store.listAudit({ offset: 0, limit: 1 })).items;
+    expect(entry).toMatchObject({ event: 'role_change', userId: target.id, details: { from: 'user', to: 'admin' } });
   });
 
   it('finds the request user only through a live session of an enabled account', async () => {
@@ -106,7 +142,7 @@ describe('users', () => {
     expect(await store.findUserForRequest(user.id, 's1', T0 + 1)).toMatchObject({ id: user.id, role: 'user', permissions: ['read', 'write'], sessionId: 's1' });
     expect(await store.findUserForRequest(user.id + 1, 's1', T0 + 1)).toBeNull(); // session of someone else
     expect(await store.findUserForRequest(user.id, 's1', T0 + 60_000)).toBeNull(); // expired
-    await store.updateUser(user.id, { disabled: true }, T0, []);
+    await store.updateUser(user.id, { disabled: true }, T0, await actor(), ctx);
     expect(await store.findUserForRequest(user.id, 's1', T0 + 1)).toBeNull();
     expect(await store.listSessions(user.id, T0)).toEqual([]); // disabling ended the session
   });
@@ -134,7 +170,6 @@ describe('refresh tokens', () => {
   it('rotates once; a spent token presented again ends the whole session', async () => {
     const user = await addUser('ada');
     await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
-    const ctx = { actorId: null, ip: null, userAgent: null };
     expect(await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r2'), T0 + 10, 60_000, ctx)).toEqual({ status: 'rotated', userId: user.id, sessionId: 's1' });
     expect(await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r3'), T0 + 20, 60_000, ctx)).toEqual({ status: 'reused', userId: user.id, sessionId: 's1' });
     expect(await store.rotateRefreshToken(Buffer.from('r2'), Buffer.from('r4'), T0 + 30, 60_000, ctx)).toEqual({ status: 'invalid' });
@@ -146,7 +181,6 @@ describe('refresh tokens', () => {
   it('7.3.1 slides the inactivity expiry on use; 7.3.2 never past the absolute lifetime', async () => {
     const user = await addUser('ada');
     await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
-    const ctx = { actorId: null, ip: null, userAgent: null };
     await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r2'), T0 + 50_000, 60_000, ctx);
     const [live] = await store.listSessions(user.id, T0 + 50_000);
     expect(live.expiresAt).toBe(T0 + 110_000);
@@ -158,41 +192,88 @@ describe('refresh tokens', () => {
 });
 
 describe('limits', () => {
-  it('counts hits in fixed windows per key', async () => {
+  const limited = { ...audit, event: 'rate_limited' as const };
+
+  it('counts hits in fixed windows per key, gives back a success, and audits the first refusal of a window', async () => {
     const windowMs = 60_000;
     const start = T0 - (T0 % windowMs);
-    expect(await store.hitRateLimit('login:ip:a', start + 1, windowMs)).toEqual({ count: 1, resetAt: start + windowMs });
-    expect(await store.hitRateLimit('login:ip:a', start + 2, windowMs)).toEqual({ count: 2, resetAt: start + windowMs });
-    expect((await store.hitRateLimit('login:ip:b', start + 3, windowMs)).count).toBe(1);
-    expect(await store.hitRateLimit('login:ip:a', start + windowMs, windowMs)).toEqual({ count: 1, resetAt: start + 2 * windowMs });
+    const hit = (key: string, t: number) => store.hitRateLimit(key, t, windowMs, 2, limited);
+    expect(await hit('login:ip:a', start + 1)).toEqual({ allowed: true, resetAt: start + windowMs, windowStart: start });
+    expect((await hit('login:ip:a', start + 2)).allowed).toBe(true);
+    expect((await hit('login:ip:b', start + 3)).allowed).toBe(true);
+    expect((await hit('login:ip:a', start + 4)).allowed).toBe(false);
+    expect((await hit('login:ip:a', start + 5)).allowed).toBe(false);
+    const refusals = (await store.listAudit({ offset: 0, limit: 10, event: 'rate_limited' })).items;
+    expect(refusals.map((entry) => entry.details)).toEqual([{ limit: 2 }]); // one row per window, not per refusal
+    expect(await hit('login:ip:a', start + windowMs)).toEqual({ allowed: true, resetAt: start + 2 * windowMs, windowStart: start + windowMs });
+    await store.releaseRateLimit('login:ip:a', start); // an old window's hit: the new window owes nothing
+    expect((await hit('login:ip:a', start + windowMs + 1)).allowed).toBe(true);
+    expect((await hit('login:ip:a', start + windowMs + 2)).allowed).toBe(false);
+    await store.releaseRateLimit('login:ip:a', start + windowMs);
+    await store.releaseRateLimit('login:ip:a', start + windowMs);
+    expect((await hit('login:ip:a', start + windowMs + 3)).allowed).toBe(true);
   });
 
-  it('locks an account after the threshold, twice as long each round, capped', async () => {
-    const policy = { threshold: 3, baseMs: 1000, maxMs: 3000, resetAfterMs: 86_400_000 };
-    const fail = (t: number) => store.recordLoginFailure('a@example.com', t, policy, { ...audit, event: 'login_failure' });
-    expect(await fail(T0)).toEqual({ lockedUntil: null });
-    expect(await fail(T0 + 1)).toEqual({ lockedUntil: null });
-    expect(await fail(T0 + 2)).toEqual({ lockedUntil: T0 + 1002 });
-    expect(await store.getLockedUntil('a@example.com', T0 + 500)).toBe(T0 + 1002);
-    expect(await store.getLockedUntil('b@example.com', T0 + 500)).toBeNull();
-    for (const t of [T0 + 2000, T0 + 2001]) await fail(t);
-    expect(await fail(T0 + 2002)).toEqual({ lockedUntil: T0 + 4002 }); // doubled
-    for (const t of [T0 + 5000, T0 + 5001]) await fail(t);
-    expect(await fail(T0 + 5002)).toEqual({ lockedUntil: T0 + 8002 }); // 4000 capped at 3000
-    await store.clearLoginFailures('a@example.com');
-    expect(await store.getLockedUntil('a@example.com', T0 + 5003)).toBeNull();
+  const policy = { threshold: 3, baseMs: 1000, maxMs: 3000, resetAfterMs: 86_400_000 };
+  const failure = { ...audit, event: 'login_failure' as const };
+  /** One whole wrong-password attempt: reserve, then settle as a failure. */
+  async function fail(key: string, t: number) {
+    const reservation = await store.reserveLoginAttempt(key, t, policy);
+    if (!reservation.granted) return reservation;
+    return store.recordLoginFailure({ key, policy }, t, failure);
+  }
+
+  it('6.3.1 locks a key after the threshold, twice as long each round, capped, and audits each lock', async () => {
+    expect(await fail('account:a', T0)).toEqual({ lockedUntil: null });
+    expect(await fail('account:a', T0 + 1)).toEqual({ lockedUntil: null });
+    expect(await fail('account:a', T0 + 2)).toEqual({ lockedUntil: T0 + 1002 });
+    expect(await store.reserveLoginAttempt('account:a', T0 + 500, policy)).toEqual({ granted: false, retryAt: T0 + 1002 });
+    expect(await store.reserveLoginAttempt('account:b', T0 + 500, policy)).toEqual({ granted: true });
+    for (const t of [T0 + 2000, T0 + 2001]) await fail('account:a', t);
+    expect(await fail('account:a', T0 + 2002)).toEqual({ lockedUntil: T0 + 4002 }); // doubled
+    for (const t of [T0 + 5000, T0 + 5001]) await fail('account:a', t);
+    expect(await fail('account:a', T0 + 5002)).toEqual({ lockedUntil: T0 + 8002 }); // 4000 capped at 3000
+    const locks = (await store.listAudit({ offset: 0, limit: 10, event: 'login_locked' })).items;
+    expect(locks.map((entry) => entry.details?.locked_until)).toEqual([T0 + 8002, T0 + 4002, T0 + 1002]);
   });
 
-  it('prunes expired sessions, old windows, stale failures and old audit rows', async () => {
+  it('6.3.1 reserves checks before they run: while the threshold is in flight, no more are granted', async () => {
+    const grants = [];
+    for (let i = 0; i < 10; i++) grants.push((await store.reserveLoginAttempt('account:c', T0 + i, policy)).granted);
+    expect(grants).toEqual([true, true, true, false, false, false, false, false, false, false]);
+    expect(await store.settleLoginSuccess('account:c', T0 + 20)).toEqual({ lockedUntil: null }); // the right one: forgiven
+    expect((await store.reserveLoginAttempt('account:c', T0 + 21, policy)).granted).toBe(true);
+  });
+
+  it('6.3.1 a right password never clears a lock in force, and the login it came with is refused', async () => {
+    for (let i = 0; i < 3; i++) await store.reserveLoginAttempt('account:d', T0, policy);
+    await store.recordLoginFailure({ key: 'account:d', policy }, T0 + 1, failure);
+    await store.recordLoginFailure({ key: 'account:d', policy }, T0 + 2, failure);
+    const { lockedUntil } = await store.recordLoginFailure({ key: 'account:d', policy }, T0 + 3, failure);
+    expect(lockedUntil).toBe(T0 + 1003);
+    expect((await store.reserveLoginAttempt('account:d', T0 + 4, policy)).granted).toBe(false);
+    expect(await store.settleLoginSuccess('account:d', T0 + 5)).toEqual({ lockedUntil: T0 + 1003 });
+    expect(await store.reserveLoginAttempt('account:d', T0 + 6, policy)).toEqual({ granted: false, retryAt: T0 + 1003 });
+  });
+
+  it('a reservation whose process died counts as a failure after a minute, so the key is never stuck', async () => {
+    for (let i = 0; i < 3; i++) await store.reserveLoginAttempt('account:e', T0, policy);
+    expect((await store.reserveLoginAttempt('account:e', T0 + 59_000, policy)).granted).toBe(false);
+    // the three never settled: taken as three failures, which lock the key
+    expect(await store.reserveLoginAttempt('account:e', T0 + 60_000, policy)).toEqual({ granted: false, retryAt: T0 + 61_000 });
+    expect((await store.reserveLoginAttempt('account:e', T0 + 61_000, policy)).granted).toBe(true);
+  });
+
+  it('prunes expired sessions, old windows, stale attempts and old audit rows', async () => {
     const user = await addUser('ada');
     await store.createSession(session('old', user.id, 'r-old'), T0, 10, null);
     await store.createSession({ ...session('new', user.id, 'r-new'), expiresAt: T0 + 10_000_000, absoluteExpiresAt: T0 + 10_000_000 }, T0, 10, null);
-    await store.hitRateLimit('k', T0, 60_000);
-    await store.recordLoginFailure('x@example.com', T0, { threshold: 5, baseMs: 1, maxMs: 1, resetAfterMs: 1 }, { ...audit, event: 'login_failure' });
+    await store.hitRateLimit('k', T0, 60_000, 10, limited);
+    await fail('account:x@example.com', T0);
     const before = await store.rowCounts();
-    expect(before).toMatchObject({ sessions: 2, refresh_tokens: 2, rate_limits: 1, login_failures: 1, audit_log: 2 });
-    const pruned = await store.prune(T0 + 200_000, { rateLimitMs: 60_000, loginFailureMs: 100_000, auditMs: 100_000 });
-    expect(pruned).toEqual({ sessions: 1, rateLimits: 1, loginFailures: 1, auditLog: 2 });
-    expect(await store.rowCounts()).toMatchObject({ sessions: 1, refresh_tokens: 1, rate_limits: 0, login_failures: 0, audit_log: 0 });
+    expect(before).toMatchObject({ sessions: 2, refresh_tokens: 2, rate_limits: 1, login_attempts: 1, audit_log: 2 });
+    const pruned = await store.prune(T0 + 200_000, { rateLimitMs: 60_000, loginAttemptMs: 100_000, auditMs: 100_000 });
+    expect(pruned).toEqual({ sessions: 1, rateLimits: 1, loginAttempts: 1, auditLog: 2 });
+    expect(await store.rowCounts()).toMatchObject({ sessions: 1, refresh_tokens: 1, rate_limits: 0, login_attempts: 0, audit_log: 0 });
   });
 });

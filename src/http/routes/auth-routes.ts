@@ -1,52 +1,52 @@
 // Register, login, refresh, logout: the endpoints that hand out and take back credentials.
 // Each handler parses its body with its schema, calls the rules, and shapes the JSON. A browser
-// client may ask for its refresh token as a cookie instead (refresh-cookie.ts).
+// client may ask for its refresh and device tokens as cookies instead (browser-cookies.ts).
 import { Router } from 'express';
 import type { AuthService } from '../../auth/auth-service';
 import { optionalAuth, requireAuth } from '../guards';
 import * as present from '../present';
-import { createRefreshCookies } from '../refresh-cookie';
+import { createBrowserCookies } from '../browser-cookies';
 import { contextOf, currentUser, parseWith } from '../request-context';
 import { loginBody, refreshBody, registerBody } from '../schemas';
 
 export function authRoutes(auth: AuthService): Router {
   const router = Router();
-  const refreshCookies = createRefreshCookies(auth.config);
+  const cookies = createBrowserCookies(auth.config);
 
   router.post('/register', optionalAuth(auth), async (req, res) => {
     const body = parseWith(registerBody, req.body);
     const caller = res.locals.user ?? null;
     const grant = await auth.register(body, contextOf(req), caller);
-    res.status(201).json({ message: 'User registered successfully', user: present.userSummary(grant.user), ...refreshCookies.deliver(req, res, grant) });
+    res.status(201).json({ message: 'User registered successfully', user: present.userSummary(grant.user), ...cookies.deliver(req, res, grant) });
   });
 
   router.post('/login', async (req, res) => {
     const body = parseWith(loginBody, req.body);
-    const grant = await auth.login(body, contextOf(req));
-    res.json({ message: 'Login successful', user: present.userSummary(grant.user), ...refreshCookies.deliver(req, res, grant) });
+    const grant = await auth.login({ ...body, deviceToken: cookies.deviceTokenOf(req) }, contextOf(req));
+    res.json({ message: 'Login successful', user: present.userSummary(grant.user), ...cookies.deliver(req, res, grant) });
   });
 
   router.post('/token/refresh', async (req, res) => {
-    const fromCookie = refreshCookies.tokenFromCookie(req);
+    const fromCookie = cookies.tokenFromCookie(req);
     const refreshToken = fromCookie ?? parseWith(refreshBody, req.body).refresh_token;
     try {
       const grant = await auth.refresh(refreshToken, contextOf(req));
-      res.json(refreshCookies.deliver(req, res, grant, fromCookie !== null));
+      res.json(cookies.deliver(req, res, grant, fromCookie !== null));
     } catch (error) {
-      if (fromCookie !== null) refreshCookies.clear(req, res); // a dead cookie would only fail again
+      if (fromCookie !== null) cookies.clear(req, res); // a dead cookie would only fail again
       throw error;
     }
   });
 
   router.post('/logout', requireAuth(auth), async (req, res) => {
     await auth.logout(currentUser(res), contextOf(req));
-    refreshCookies.clear(req, res);
+    cookies.clear(req, res);
     res.json({ message: 'Logged out' });
   });
 
   router.post('/logout/all', requireAuth(auth), async (req, res) => {
     const sessionsEnded = await auth.logoutAll(currentUser(res), contextOf(req));
-    refreshCookies.clear(req, res);
+    cookies.clear(req, res);
     res.json({ message: 'Logged out of every session', sessions_ended: sessionsEnded });
   });
 

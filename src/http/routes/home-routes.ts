@@ -29,6 +29,11 @@ export const ENDPOINTS = {
 
 export type EndpointKey = keyof typeof ENDPOINTS;
 
+/** Said by GET / (and so on the page) when PUBLIC_TUNNEL is on: localtunnel's last leg is plain TCP. */
+export const TUNNEL_NOTICE =
+  'This server is reached through a public tunnel. The tunnel ends https at the tunnel server and carries ' +
+  'every request on to this machine as plain, unencrypted HTTP. Use demo accounts only: never a real password.';
+
 export function homeRoutes(auth: AuthService): Router {
   const router = Router();
 
@@ -36,7 +41,12 @@ export function homeRoutes(auth: AuthService): Router {
     // curl and fetch send */*, which accepts JSON first: only a browser's text/html gets the page
     res.vary('Accept');
     if (req.accepts(['json', 'html']) === 'html') return res.redirect(303, '/app');
-    res.json({ message: 'User Authentication & Authorization System', version: VERSION, endpoints: ENDPOINTS });
+    res.json({
+      message: 'User Authentication & Authorization System',
+      version: VERSION,
+      endpoints: ENDPOINTS,
+      ...(auth.config.publicTunnel && { tunnel_notice: TUNNEL_NOTICE }),
+    });
   });
 
   router.get('/healthz', async (_req, res) => {

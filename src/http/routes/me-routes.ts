@@ -1,6 +1,7 @@
 // The caller's own account: who am I, my sessions, my password.
 import { Router } from 'express';
 import type { AuthService } from '../../auth/auth-service';
+import { createBrowserCookies } from '../browser-cookies';
 import { requireAuth } from '../guards';
 import * as present from '../present';
 import { contextOf, currentUser, parseWith } from '../request-context';
@@ -8,6 +9,7 @@ import { changePasswordBody, sessionIdParam } from '../schemas';
 
 export function meRoutes(auth: AuthService): Router {
   const router = Router();
+  const cookies = createBrowserCookies(auth.config);
   router.use('/users/me', requireAuth(auth));
 
   router.get('/users/me', (_req, res) => {
@@ -29,7 +31,7 @@ export function meRoutes(auth: AuthService): Router {
     const body = parseWith(changePasswordBody, req.body);
     const { sessionsEnded } = await auth.changePassword(
       currentUser(res),
-      { currentPassword: body.current_password, newPassword: body.new_password },
+      { currentPassword: body.current_password, newPassword: body.new_password, deviceToken: cookies.deviceTokenOf(req) },
       contextOf(req),
     );
     res.json({ message: 'Password changed; other sessions have been ended', sessions_ended: sessionsEnded });
