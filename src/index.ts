@@ -2,10 +2,10 @@
 // Notebooks import only from here (through dist/), so what they teach is the public API.
 export { loadConfig, ConfigError, parseDurationSeconds } from './config';
 export type { Config, RateLimitConfig, PasswordPolicyConfig, BootstrapAdmin } from './config';
-export { openDatabase } from './db/open-database';
-export type { SqliteDatabase } from './db/open-database';
-export { SCHEMA_VERSION } from './db/migrations';
-export { createSqliteStore } from './db/sqlite-store';
+export { openDatabase } from './db/sqlite/open-database';
+export type { SqliteDatabase } from './db/sqlite/open-database';
+export { SCHEMA_VERSION } from './db/sqlite/migrations';
+export { createSqliteStore } from './db/sqlite/sqlite-store';
 export type { AuthStore, UserRecord, RequestUser, RoleRecord, SessionRecord, AuditRecord } from './db/store';
 export { createAuthService } from './auth/auth-service';
 export type { AuthService } from './auth/auth-service';

@@ -7,8 +7,8 @@ import pino, { type Logger } from 'pino';
 import { createAuthService, type AuthService } from './auth/auth-service';
 import { isAuthError } from './auth/errors';
 import { ConfigError, type Config } from './config';
-import { openDatabase } from './db/open-database';
-import { createSqliteStore } from './db/sqlite-store';
+import { openDatabase } from './db/sqlite/open-database';
+import { createSqliteStore } from './db/sqlite/sqlite-store';
 import { createApp } from './http/app';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;

@@ -18,8 +18,8 @@ import { startPublicServer, tunnelChoiceFromEnv, urlBannerHtml } from '../../src
 import { sourceMarkdown, sourceRegion } from '../../src/notebook/source-view';
 import { callEndpoint, testEndpoint, type EndpointResponse } from '../../src/notebook/test-endpoint';
 import { createAuthService } from '../../src/auth/auth-service';
-import { openDatabase } from '../../src/db/open-database';
-import { createSqliteStore } from '../../src/db/sqlite-store';
+import { openDatabase } from '../../src/db/sqlite/open-database';
+import { createSqliteStore } from '../../src/db/sqlite/sqlite-store';
 import { createApp } from '../../src/http/app';
 import { authFlowSvg } from '../../src/notebook/auth-flow-diagram';
 import { bcryptCostChartSvg } from '../../src/notebook/bcrypt-cost-chart';

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../src/db/migrations';
-import { openDatabase, type SqliteDatabase } from '../../src/db/open-database';
-import { createSqliteStore } from '../../src/db/sqlite-store';
+import { SCHEMA_VERSION } from '../../src/db/sqlite/migrations';
+import { openDatabase, type SqliteDatabase } from '../../src/db/sqlite/open-database';
+import { createSqliteStore } from '../../src/db/sqlite/sqlite-store';
 import type { ActorCheck, AuditInput, AuthStore, UserRecord } from '../../src/db/store';
 import { tempDir } from '../helpers/test-server';
 

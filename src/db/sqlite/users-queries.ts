@@ -4,7 +4,7 @@
 // API edits them), so the per-request query reads the user's current role id and looks the rest up.
 // Whoever adds a way to edit roles or role_permissions must refresh rolesById in the same change.
 import type { SqliteDatabase } from './open-database';
-import { ADMIN_PERMISSION, type RequestUser, type RoleRecord, type UserRecord, type UserWithPasswordHash } from './store';
+import { ADMIN_PERMISSION, type RequestUser, type RoleRecord, type UserRecord, type UserWithPasswordHash } from '../store';
 
 interface UserRow {
   id: number;

@@ -1,7 +1,7 @@
 // SQL for the audit log: append, page through (newest first), and prune past retention.
 // Callers pass only who/what/when/where; details are small flat JSON objects, never secrets.
 import type { SqliteDatabase } from './open-database';
-import type { AuditInput, AuditRecord, Page } from './store';
+import type { AuditInput, AuditRecord, Page } from '../store';
 
 interface AuditRow {
   id: number;

@@ -1,12 +1,12 @@
 // AuthStore on one SQLite file. Each operation is one IMMEDIATE transaction (the write lock is taken
 // before the first read, so check-then-write steps cannot interleave, even across processes).
 // better-sqlite3 is synchronous; the async signatures keep the interface open to other databases.
-import { reserveAttempt, settleFailure, settleSuccess } from './attempt-budget';
+import { reserveAttempt, settleFailure, settleSuccess } from '../attempt-budget';
 import { createAuditQueries } from './audit-queries';
 import { createLimitsQueries } from './limits-queries';
 import type { SqliteDatabase } from './open-database';
 import { createSessionsQueries } from './sessions-queries';
-import { ADMIN_PERMISSION, type ActorCheck, type AuditInput, type AuthStore, type UpdateUserResult, type UserRecord } from './store';
+import { ADMIN_PERMISSION, type ActorCheck, type AuditInput, type AuthStore, type UpdateUserResult, type UserRecord } from '../store';
 import { createUsersQueries } from './users-queries';
 
 const TABLES = ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_attempts', 'audit_log'] as const;

@@ -2,7 +2,7 @@
 // spent hashes are kept while their session lives, so a replayed one is recognised as theft.
 // A session's expires_at is already capped by its absolute_expires_at.
 import type { SqliteDatabase } from './open-database';
-import type { NewSession, SessionRecord } from './store';
+import type { NewSession, SessionRecord } from '../store';
 
 interface SessionRow {
   id: string;

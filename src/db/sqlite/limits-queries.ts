@@ -1,7 +1,7 @@
 // SQL for rate limits (fixed windows per key) and the lock-out's attempt budgets. They live in the
 // database, not in one process's memory, so every process serving the same file enforces the
 // same counts. Each function here runs inside the caller's transaction.
-import type { AttemptRow } from './attempt-budget';
+import type { AttemptRow } from '../attempt-budget';
 import type { SqliteDatabase } from './open-database';
 
 interface AttemptDbRow {
