@@ -208,5 +208,6 @@ export interface AuthStore {
   rowCounts(): Promise<Record<string, number>>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
-  close(): void;
+  /** Closes the database (all of its connections). */
+  close(): Promise<void>;
 }
