@@ -1,11 +1,17 @@
-// Starts the real server on port 0 with a fresh SQLite file in a temp folder, and gives tests a
-// small fetch wrapper. bcrypt runs at cost 4 so suites stay fast; everything else is production code.
+// Starts the real server on port 0 with a fresh database: a SQLite file in a temp folder, or, in the
+// vitest project "postgres" (AUTHBOOK_TEST_STORE=postgres), a new database on the test PostgreSQL
+// server. Gives tests a small fetch wrapper. bcrypt runs at cost 4 so suites stay fast; everything
+// else is production code.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
+import { createTestDatabase } from './postgres';
+
+/** The backend the HTTP suites run on in this vitest project. */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.AUTHBOOK_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 export interface TestResponse {
   status: number;
@@ -75,7 +81,8 @@ export async function request(baseUrl: string, method: string, urlPath: string, 
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dir = tempDir();
-  const running = await startServer({ config: loadConfig(testEnv(dir, env)) });
+  const database = TEST_STORE === 'postgres' ? await createTestDatabase() : null;
+  const running = await startServer({ config: loadConfig(testEnv(dir, { ...(database && { DATABASE_URL: database.url }), ...env })) });
   return {
     url: running.url,
     dir,
@@ -83,6 +90,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     request: (method, urlPath, options) => request(running.url, method, urlPath, options),
     async close() {
       await running.close();
+      await database?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
