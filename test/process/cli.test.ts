@@ -1,12 +1,11 @@
 // The real CLI as an operator runs it (node dist/cli.js): start-up errors, graceful shutdown, create-user.
 // Needs dist/ (npm test builds it first).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childEnv, CLI, spawnServer } from '../helpers/server-process';
 import { request, tempDir, testEnv } from '../helpers/test-server';
 
-const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -17,8 +16,7 @@ afterEach(() => {
 function env(overrides: Record<string, string> = {}): Record<string, string> {
   const dir = tempDir('authbook-cli-');
   dirs.push(dir);
-  const { PATH, HOME } = process.env;
-  return { PATH: PATH ?? '', HOME: HOME ?? '', ...testEnv(dir, overrides) };
+  return childEnv(testEnv(dir, overrides));
 }
 
 function runCli(args: string[], environment: Record<string, string>, input?: string) {
@@ -26,19 +24,10 @@ function runCli(args: string[], environment: Record<string, string>, input?: str
 }
 
 /** Starts `serve` and resolves with its URL once it prints it. */
-function serve(environment: Record<string, string>): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1], exit });
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code} before listening: ${output}`)));
-  });
+async function serve(environment: Record<string, string>) {
+  const started = await spawnServer(environment);
+  children.push(started.child);
+  return started;
 }
 
 describe('authbook serve', () => {
