@@ -4,6 +4,7 @@
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createPrivateFolder, PRIVATE_FILE_MODE } from './private-files';
 
 export const MIN_JWT_SECRET_BYTES = 32;
 const SECRET_FILE_NAME = 'jwt-secret';
@@ -34,11 +35,11 @@ export function resolveJwtSecret(value: string | undefined, databasePath: string
   const file = path.join(path.dirname(path.resolve(databasePath)), SECRET_FILE_NAME);
   const existing = readSecretFile(file);
   if (existing) return { key: createSecretKey(existing), source: file };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  createPrivateFolder(path.dirname(file));
   const secret = randomBytes(48);
   try {
     // 'wx' fails if another process created it first; then we read theirs, so both agree.
-    fs.writeFileSync(file, secret.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(file, secret.toString('base64') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   } catch (error) {
     const raced = readSecretFile(file);
     if (raced) return { key: createSecretKey(raced), source: file };
