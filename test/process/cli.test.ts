@@ -47,6 +47,7 @@ describe('authbook serve', () => {
     [{ PORT: '99999' }, 'PORT must be at most 65535'],
     [{ BCRYPT_ROUNDS: 'abc' }, 'BCRYPT_ROUNDS must be a whole number'],
     [{ NODE_ENV: 'production', JWT_SECRET: '' }, 'JWT_SECRET is required when NODE_ENV=production'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must not be true'],
     [{ ADMIN_PASSWORD: 'password1' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): Password is one of the most commonly used passwords'],
     [{ ADMIN_EMAIL: 'not an email' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): email must be a valid email address'],
     [{ ADMIN_USERNAME: 'x y' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): username may contain only letters, digits, dot, dash and underscore'],
