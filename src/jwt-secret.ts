@@ -30,7 +30,7 @@ export function guessableJwtSecretProblem(value: string): string | null {
  * A rough upper bound on a secret's entropy: its length times the Shannon entropy of its own
  * character frequencies. It cannot prove a secret random, but it exposes the obvious failures:
  * one repeated character (0 bits), a repeated pattern, a short alphabet. `openssl rand -base64 48`
- * gives about 340; 32 random bytes in hex (64 characters) about 250.
+ * gives about 330; 32 random bytes in hex (64 characters) about 245.
  *
  * @example
  * estimateEntropyBits('abc'.repeat(11)); // 52.3: three symbols, equally often, 33 times
