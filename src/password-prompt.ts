@@ -26,8 +26,8 @@ const ESCAPE_SEQUENCE = /\u001b(\[[0-9;?]*[ -/]*[@-~]|O.|.)?/g;
  * const password = await promptHidden(process.stdin as tty.ReadStream, process.stderr, 'Password: ');
  */
 export function promptHidden(input: ReadStream, output: NodeJS.WritableStream, prompt: string): Promise<string> {
+  input.setRawMode(true); // before the prompt shows: keys typed the moment it appears are raw too
   output.write(prompt);
-  input.setRawMode(true);
   input.setEncoding('utf8');
   input.resume();
   let typed: string[] = [];
