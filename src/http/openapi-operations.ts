@@ -20,6 +20,8 @@ export interface OperationSpec {
   errors?: readonly number[];
   /** Takes X-Refresh-Cookie (and, for refresh, the cookie with its CSRF header): see browser-cookies.ts. */
   cookieMode?: 'issues' | 'refreshes';
+  /** Takes the trusted-device token (X-Device-Token, or the page's cookie): see auth/trusted-devices.ts. */
+  deviceToken?: boolean;
   /** Answers a web page rather than JSON. */
   html?: boolean;
 }
@@ -27,20 +29,21 @@ export interface OperationSpec {
 const admin = { permissions: [ADMIN_PERMISSION] } as const;
 
 export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
-  'GET /': { access: 'public', ok: [200, '{message, version, endpoints}'] },
+  'GET /': { access: 'public', ok: [200, '{message, version, endpoints} (+ tunnel_notice when served through a public tunnel)'] },
   'POST /register': {
     access: 'optional',
     body: schemas.registerBody,
-    ok: [201, '{message, user, token, refresh_token, token_type, expires_in}'],
+    ok: [201, '{message, user, token, refresh_token, token_type, expires_in, device_token}'],
     errors: [409, 429],
     cookieMode: 'issues',
   },
   'POST /login': {
     access: 'public',
     body: schemas.loginBody,
-    ok: [200, '{message, user, token, refresh_token, token_type, expires_in}'],
+    ok: [200, '{message, user, token, refresh_token, token_type, expires_in, device_token}'],
     errors: [401, 403, 429],
     cookieMode: 'issues',
+    deviceToken: true,
   },
   'POST /token/refresh': {
     access: 'public',
@@ -59,6 +62,7 @@ export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
     body: schemas.changePasswordBody,
     ok: [200, '{message, sessions_ended}; every other session ends'],
     errors: [429],
+    deviceToken: true,
   },
   'GET /admin': { access: admin, ok: [200, '{message, admin, access_level}'] },
   'GET /admin/users': { access: admin, query: schemas.listUsersQuery, ok: [200, '{users, page, per_page, total}'] },

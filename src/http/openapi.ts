@@ -4,14 +4,14 @@
 import { z } from 'zod';
 import { VERSION } from '../version';
 import { OPERATIONS, type OperationSpec } from './openapi-operations';
-import { COOKIE_MODE_HEADER, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE } from './browser-cookies';
+import { COOKIE_MODE_HEADER, CSRF_COOKIE, CSRF_HEADER, DEVICE_COOKIE, DEVICE_HEADER, REFRESH_COOKIE } from './browser-cookies';
 import { ENDPOINTS, type EndpointKey } from './routes/home-routes';
 
 type JsonSchema = Record<string, unknown>;
 type Json = Record<string, unknown>;
 
 const ERROR_STATUS: Record<number, string> = {
-  400: 'Bad input: `validation_error` (see `details[].path`), `malformed_json`, `weak_password`, `unknown_role`',
+  400: 'Bad input: `validation_error` (see `details[].path`), `malformed_json`, `malformed_request` (e.g. a path parameter that is not valid percent-encoding), `weak_password`, `unknown_role`',
   401: 'Not authenticated: `unauthorized`, `invalid_token`, `invalid_credentials`, `invalid_refresh_token`, `refresh_token_reused`',
   403: 'Not allowed: `forbidden`, `account_disabled`, `csrf_failed`',
   404: 'No such resource: `not_found`',
@@ -68,6 +68,14 @@ function cookieModeHeaders(mode: NonNullable<OperationSpec['cookieMode']>): Json
   return [cookieHeader, csrfHeader];
 }
 
+const DEVICE_TOKEN_HEADER: Json = {
+  name: DEVICE_HEADER,
+  in: 'header',
+  required: false,
+  description: `The \`device_token\` an earlier login of this account answered (the page sends the \`${DEVICE_COOKIE}\` cookie instead): while the account is locked for unknown clients, this client still gets in with the right password, within a small budget of its own`,
+  schema: { type: 'string' },
+};
+
 function securityOf(spec: OperationSpec): { security: Json[]; note?: string } {
   if (spec.cookieMode === 'refreshes') return { security: [{}, { refreshCookie: [] }] };
   if (spec.access === 'public') return { security: [] };
@@ -96,6 +104,7 @@ function operationOf(key: EndpointKey, spec: OperationSpec): Json {
     ...(spec.params ? parametersOf(spec.params, 'path') : []),
     ...(spec.query ? parametersOf(spec.query, 'query') : []),
     ...(spec.cookieMode ? cookieModeHeaders(spec.cookieMode) : []),
+    ...(spec.deviceToken ? [DEVICE_TOKEN_HEADER] : []),
   ];
   return {
     operationId: key.replace(' / ', ' root ').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/_$/, ''),

@@ -70,7 +70,8 @@ export async function startPublicServer({ tunnel: choice, onUrl, onEvent, env = 
   // #region public-server
   // Behind a tunnel every request arrives from the tunnel client on 127.0.0.1; the tunnel server
   // appends the visitor's address to X-Forwarded-For, and TRUST_PROXY=1 believes that one entry only.
-  const server = await startTutorialServer({ ...(choice ? { TRUST_PROXY: '1' } : {}), ...env });
+  // PUBLIC_TUNNEL: the tunnel's last leg is plain HTTP, so the page warns visitors to use demo accounts only.
+  const server = await startTutorialServer({ ...(choice ? { TRUST_PROXY: '1', PUBLIC_TUNNEL: 'on' } : {}), ...env });
   let tunnel: TunnelHandle | null = null;
   let tunnelProblem: string | null = null;
   if (choice) {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { createTestDatabase } from './postgres';
@@ -79,10 +80,21 @@ export async function request(baseUrl: string, method: string, urlPath: string, 
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `logger` (silent by default) lets a test read what the server logs. */
+/**
+ * The variables that point a server at a fresh database of this project's backend: none for SQLite
+ * (testEnv's DATABASE_PATH is a new file), DATABASE_URL of a new PostgreSQL database otherwise.
+ */
+export async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (TEST_STORE === 'sqlite') return { env: {}, drop: async () => {} };
+  const database = await createTestDatabase();
+  return { env: { DATABASE_URL: database.url }, drop: () => database.drop() };
+}
+
+export async function startTestServer(env: Record<string, string> = {}, logger?: Logger): Promise<TestServer> {
   const dir = tempDir();
-  const database = TEST_STORE === 'postgres' ? await createTestDatabase() : null;
-  const running = await startServer({ config: loadConfig(testEnv(dir, { ...(database && { DATABASE_URL: database.url }), ...env })) });
+  const database = await freshDatabase();
+  const running = await startServer({ config: loadConfig(testEnv(dir, { ...database.env, ...env })), logger });
   return {
     url: running.url,
     dir,
@@ -90,7 +102,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     request: (method, urlPath, options) => request(running.url, method, urlPath, options),
     async close() {
       await running.close();
-      await database?.drop();
+      await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

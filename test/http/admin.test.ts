@@ -1,6 +1,6 @@
 // Admin user management over HTTP: permissions checked on every request, changes applied at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginAdmin, registerUser, startTestServer, type TestServer } from '../helpers/test-server';
+import { loginAdmin, newUser, registerUser, startTestServer, type TestServer } from '../helpers/test-server';
 
 let server: TestServer;
 let admin: Awaited<ReturnType<typeof loginAdmin>>;
@@ -139,5 +139,26 @@ describe('audit log', () => {
     for (const secret of [user.password, user.token, user.refreshToken, 'wrong password here']) expect(log.text).not.toContain(secret);
     const filtered = await server.request('GET', '/admin/audit?event=login_failure', { token: admin.token });
     expect(filtered.body.entries.every((e: { event: string }) => e.event === 'login_failure')).toBe(true);
+  });
+});
+
+describe('authorization re-checked inside the privileged write', () => {
+  it('8.2.1 an admin demoted while its request is in flight (bcrypt takes time) creates no admin', async () => {
+    const slow = await startTestServer({ BCRYPT_ROUNDS: '12' }); // ~0.2 s of hashing per registration
+    try {
+      const root = await loginAdmin(slow);
+      const promoted = await registerUser(slow);
+      expect((await slow.request('PATCH', `/admin/users/${promoted.id}`, { token: root.token, body: { role: 'admin' } })).status).toBe(200);
+      const creating = slow.request('POST', '/register', { token: promoted.token, body: newUser({ role: 'admin' }) });
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the registration is past its first check, hashing
+      expect((await slow.request('PATCH', `/admin/users/${promoted.id}`, { token: root.token, body: { role: 'user' } })).status).toBe(200);
+      const created = await creating;
+      expect(created.status).toBe(403);
+      expect(created.body.error).toBe('forbidden');
+      const admins = await slow.request('GET', '/admin/users?role=admin', { token: root.token });
+      expect(admins.body.total).toBe(1); // only root
+    } finally {
+      await slow.close();
+    }
   });
 });

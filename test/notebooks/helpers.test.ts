@@ -46,7 +46,7 @@ describe('display helpers', () => {
     expect(printed).not.toContain('the admin passphrase');
     expect(rows).toContainEqual({ setting: 'jwtSecret', value: expect.stringMatching(/^•+ +\(56-byte key, hidden\)$/) });
     expect(rows).toContainEqual({ setting: 'bootstrapAdmin.password', value: expect.stringMatching(/^•+ +\(set, hidden\)$/) });
-    expect(rows).toContainEqual({ setting: 'rateLimit.loginPerWindow', value: '20' });
+    expect(rows).toContainEqual({ setting: 'rateLimit.loginFailuresPerWindow', value: '100' });
   });
 
   it('decodeJwt reads what encodeJwtPart wrote, and jwtHtml shows the three parts escaped', () => {

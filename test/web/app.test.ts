@@ -123,7 +123,8 @@ describe('the web page at /app', () => {
     await page.locator('#notice', { hasText: 'Logged out' }).waitFor();
     expect(await page.isVisible('#login-form')).toBe(true);
     expect(await page.isVisible('#logout')).toBe(false);
-    expect((await context.cookies()).map((cookie) => cookie.name)).toEqual([]);
+    // the session's cookies are gone; the trusted-device cookie stays (it lets this browser past a lock-out)
+    expect((await context.cookies()).map((cookie) => cookie.name)).toEqual(['authbook_device']);
   });
 
   it('an admin disables an account: its page is signed out on its next action, and the audit log shows it', async () => {
@@ -290,5 +291,26 @@ describe('the web page at /app', () => {
     expect(await page.locator('.operation').count()).toBe(operations.length);
     await page.locator('.operation summary', { hasText: '/login' }).click();
     await screenshot(page, '9-docs');
+  });
+});
+
+describe('reached through the workshop tunnel', () => {
+  it('says on the page that the tunnel\'s last leg is plain HTTP: demo accounts only', async () => {
+    const tunnelled = await startTestServer({ PUBLIC_TUNNEL: 'on' });
+    try {
+      expect((await tunnelled.request('GET', '/')).body.tunnel_notice).toMatch(/plain, unencrypted HTTP.*never a real password/);
+      expect((await server.request('GET', '/')).body.tunnel_notice).toBeUndefined();
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = seen.watch(await context.newPage());
+      await page.goto(`${tunnelled.url}/app`);
+      await page.locator('#tunnel-notice').getByText('never a real password', { exact: false }).waitFor();
+      const local = await openPage();
+      await local.page.locator('body[data-view="signed-out"]').waitFor({ state: 'attached' });
+      expect(await local.page.isVisible('#tunnel-notice')).toBe(false);
+      await screenshot(page, '10-tunnel-notice', { fullPage: false });
+    } finally {
+      await tunnelled.close();
+    }
   });
 });

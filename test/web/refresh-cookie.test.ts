@@ -28,7 +28,9 @@ async function browserSession(extraHeaders: Record<string, string> = {}) {
   const response = await server.request('POST', '/register', { body: newUser(), headers: { ...COOKIE_MODE, ...extraHeaders } });
   expect(response.status).toBe(201);
   const cookies = setCookies(response);
-  return { response, cookies, refresh: cookies.authbook_refresh.value, csrf: cookies.authbook_csrf.value, token: response.body.token as string };
+  const refresh = (cookies.authbook_refresh ?? cookies['__Host-authbook_refresh']).value;
+  const csrf = (cookies.authbook_csrf ?? cookies['__Host-authbook_csrf']).value;
+  return { response, cookies, refresh, csrf, token: response.body.token as string };
 }
 
 const cookieRefresh = (refresh: string, headers: Record<string, string>) =>
@@ -63,10 +65,33 @@ describe('the refresh cookie', () => {
     expect(cookies.authbook_csrf.attributes).not.toContain('httponly');
   });
 
-  it('behind an https proxy (TRUST_PROXY, X-Forwarded-Proto: https) both cookies are Secure', async () => {
-    const { cookies } = await browserSession({ 'x-forwarded-proto': 'https' });
-    expect(cookies.authbook_refresh.attributes).toContain('secure');
-    expect(cookies.authbook_csrf.attributes).toContain('secure');
+  it('behind an https proxy (TRUST_PROXY, X-Forwarded-Proto: https) every cookie is Secure, __Host- named, for the whole site', async () => {
+    const https = { 'x-forwarded-proto': 'https' };
+    const { cookies } = await browserSession(https);
+    for (const name of ['__Host-authbook_refresh', '__Host-authbook_csrf', '__Host-authbook_device']) {
+      expect(cookies[name].attributes).toEqual(expect.arrayContaining(['secure', 'path=/', 'samesite=strict']));
+      expect(cookies[name].attributes.some((attribute) => attribute.startsWith('domain'))).toBe(false);
+    }
+    expect(cookies.authbook_refresh).toBeUndefined();
+    const refresh = cookies['__Host-authbook_refresh'].value;
+    const csrf = cookies['__Host-authbook_csrf'].value;
+    const refreshed = await server.request('POST', '/token/refresh', { headers: { ...https, cookie: `__Host-authbook_refresh=${refresh}`, 'x-csrf-token': csrf } });
+    expect(refreshed.status).toBe(200);
+    // over https a plain-named cookie (what a sibling subdomain could plant) is not even looked at
+    const planted = await server.request('POST', '/token/refresh', { headers: { ...https, cookie: `authbook_refresh=${refresh}`, 'x-csrf-token': csrf } });
+    expect(planted.status).toBe(400);
+  });
+
+  it('when several refresh cookies arrive (one tossed in by a sibling subdomain), the one the CSRF header matches is used', async () => {
+    const victim = await browserSession();
+    const attacker = await browserSession();
+    const cookie = `authbook_refresh=${attacker.refresh}; authbook_refresh=${victim.refresh}`;
+    const refreshed = await server.request('POST', '/token/refresh', { headers: { cookie, 'x-csrf-token': victim.csrf } });
+    expect(refreshed.status).toBe(200);
+    const me = await server.request('GET', '/users/me', { token: refreshed.body.token });
+    expect(me.body.user.id).toBe(victim.response.body.user.id);
+    const neither = await server.request('POST', '/token/refresh', { headers: { cookie, 'x-csrf-token': 'B'.repeat(43) } });
+    expect(neither.status).toBe(403);
   });
 
   it('an empty-bodied refresh with the cookie and its CSRF token rotates: new cookies, no refresh token in the body', async () => {
