@@ -2,7 +2,7 @@
 // retention. The row's shape (details as JSON text) is the shared mapper's, as on SQLite.
 import { AUDIT_COLUMNS, auditValues, toAudit, type AuditRow } from '../row-mappers';
 import type { AuditInput, AuditRecord, Page } from '../store';
-import { changes, prepared, rows, type Queryable } from './pool';
+import { changes, page, prepared, type Queryable } from './pool';
 
 const FILTER = '($1::bigint IS NULL OR user_id = $1 OR actor_id = $1) AND ($2::text IS NULL OR event = $2)';
 
@@ -15,13 +15,7 @@ const statements = {
 
 export const auditQueries = {
   insert: (db: Queryable, entry: AuditInput, now: number) => changes(db, statements.insert, [...auditValues(entry, now)]),
-  async list(db: Queryable, query: { offset: number; limit: number; userId?: number; event?: string }): Promise<Page<AuditRecord>> {
-    const filter = [query.userId ?? null, query.event ?? null];
-    const [items, [count]] = await Promise.all([
-      rows<AuditRow>(db, statements.list, [...filter, query.limit, query.offset]),
-      rows<{ n: number }>(db, statements.count, filter),
-    ]);
-    return { items: items.map(toAudit), total: count.n };
-  },
+  list: (db: Queryable, query: { offset: number; limit: number; userId?: number; event?: string }): Promise<Page<AuditRecord>> =>
+    page<AuditRow, AuditRecord>(db, statements, [query.userId ?? null, query.event ?? null], query, toAudit),
   prune: (db: Queryable, before: number) => changes(db, statements.prune, [before]),
 };

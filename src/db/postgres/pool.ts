@@ -43,6 +43,21 @@ export async function firstRow<R extends pg.QueryResultRow>(db: Queryable, state
   return (await rows<R>(db, statement, values))[0];
 }
 
+/** One page of a list and the total it is a page of: `filter` binds $1..$n of both, limit and offset follow in the list. */
+export async function page<R extends pg.QueryResultRow, T>(
+  db: Queryable,
+  statements: { list: Statement; count: Statement },
+  filter: unknown[],
+  query: { offset: number; limit: number },
+  map: (row: R) => T,
+): Promise<{ items: T[]; total: number }> {
+  const [items, [count]] = await Promise.all([
+    rows<R>(db, statements.list, [...filter, query.limit, query.offset]),
+    rows<{ n: number }>(db, statements.count, filter),
+  ]);
+  return { items: items.map(map), total: count.n };
+}
+
 /** Rows a write touched. */
 export async function changes(db: Queryable, statement: Statement, values: unknown[] = []): Promise<number> {
   return (await db.query({ name: statement.name, text: statement.text, values })).rowCount ?? 0;

@@ -4,7 +4,7 @@
 import type { RequestRow, RoleCache } from '../role-cache';
 import { toRole, toUser, toUserWithHash, type RoleRow, type UserRow } from '../row-mappers';
 import { ADMIN_PERMISSION, type Page, type RequestUser, type UserRecord, type UserWithPasswordHash } from '../store';
-import { changes, firstRow, prepared, rows, type Queryable } from './pool';
+import { changes, firstRow, page, prepared, rows, type Queryable } from './pool';
 
 const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at';
 const LIST_FILTER = '($1::text IS NULL OR r.name = $1) AND ($2::boolean IS NULL OR (u.disabled_at IS NOT NULL) = $2)';
@@ -67,14 +67,8 @@ export function createUsersQueries(roles: RoleCache) {
     actorForWrite: async (db: Queryable, userId: number, sessionId: string, now: number) =>
       requestUser(await firstRow<RequestRow>(db, statements.actorForWrite, [sessionId, userId, now]), sessionId),
     lock: async (db: Queryable, id: number) => void (await changes(db, statements.lock, [id])),
-    async list(db: Queryable, query: { offset: number; limit: number; role?: string; disabled?: boolean }): Promise<Page<UserRecord>> {
-      const filter = [query.role ?? null, query.disabled ?? null];
-      const [items, [count]] = await Promise.all([
-        rows<UserRow>(db, statements.list, [...filter, query.limit, query.offset]),
-        rows<{ n: number }>(db, statements.count, filter),
-      ]);
-      return { items: items.map(toUser), total: count.n };
-    },
+    list: (db: Queryable, query: { offset: number; limit: number; role?: string; disabled?: boolean }): Promise<Page<UserRecord>> =>
+      page<UserRow, UserRecord>(db, statements, [query.role ?? null, query.disabled ?? null], query, toUser),
     otherEnabledAdmins: async (db: Queryable, userId: number) => (await firstRow<{ n: number }>(db, statements.otherEnabledAdmins, [ADMIN_PERMISSION, userId]))!.n,
     setRole: (db: Queryable, id: number, roleId: number, now: number) => changes(db, statements.setRole, [id, roleId, now]),
     setDisabled: (db: Queryable, id: number, disabledAt: number | null, now: number) => changes(db, statements.setDisabled, [id, disabledAt, now]),
