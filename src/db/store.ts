@@ -1,6 +1,7 @@
 // The storage interface the rules in auth/ talk to: coarse operations, each one whole transaction,
-// returning plain records. SQLite implements it (sqlite-store.ts); another database could, without
-// touching auth/ or http/. Expected outcomes (a taken email, a spent token) are return values.
+// returning plain records. SQLite implements it (sqlite/sqlite-store.ts) and PostgreSQL too
+// (postgres/postgres-store.ts), for several processes on one database; auth/ and http/ cannot tell
+// which. Expected outcomes (a taken email, a spent token) are return values.
 
 export interface UserRecord {
   id: number;

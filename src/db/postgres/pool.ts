@@ -74,16 +74,22 @@ const MAX_ATTEMPTS = 3;
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
+    // The pool stops listening for a checked-out client's errors: a connection lost between two
+    // statements would otherwise crash the process. The next statement fails instead, as handled here.
+    const ignore = () => {};
+    client.on('error', ignore);
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
-      client.release();
       return result;
     } catch (error) {
-      const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
-      client.release(rolledBack ? undefined : (error as Error)); // a client that cannot roll back is closed, not reused
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
+    } finally {
+      client.off('error', ignore);
+      client.release(broken); // a client that could not roll back is closed, not put back in the pool
     }
   }
 }
