@@ -411,6 +411,28 @@ describe('SQLite: openDatabase', () => {
   });
 });
 
+describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL: connections', () => {
+  it('connections the server ends are replaced: reported, no crash, and the next operations work', async () => {
+    const database = await createTestDatabase();
+    const dropped: Error[] = [];
+    const store = await openPostgresStore({ connectionString: database.url, max: 4, onIdleError: (error) => dropped.push(error) });
+    try {
+      await Promise.all([store.ping(), store.listUsers({ offset: 0, limit: 1 })]); // two pooled connections, now idle
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL! });
+      await admin.connect();
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'authbook'", [new URL(database.url).pathname.slice(1)]);
+      await admin.end();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(dropped.length).toBeGreaterThan(0);
+      expect(await store.ping()).toBe(true);
+      expect(await store.hitRateLimit('k', T0, 60_000, 5, { ...audit, event: 'rate_limited' })).toMatchObject({ allowed: true });
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
+});
+
 describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL: migrations', () => {
   it('several stores opening one new database at once migrate it exactly once', async () => {
     const database = await createTestDatabase();
