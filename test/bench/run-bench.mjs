@@ -6,19 +6,18 @@
 // rows; GET /users/me on each store is measured in the same rounds, so the ratio is fair.
 //   node test/bench/run-bench.mjs [--users 1000,100000] [--seconds 10] [--store sqlite,postgres]
 //                                 [--database-url postgres://...] [--workers 1]
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { HERE, probeLatency, registerStorm, scratchPostgres, startAuthbook, startChild, stopChildren } from './harness.mjs';
 import { BENCH_PASSWORD, seed } from './seed.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 const bcrypt = require('bcrypt');
-const pg = require('pg');
 const { openStore } = require('../../dist/index.js');
 
 const { values: args } = parseArgs({
@@ -39,10 +38,6 @@ if (STORES.includes('postgres') && !args['database-url']) {
 const SECONDS = Number(args.seconds);
 const ROUNDS = Number(process.env.BCRYPT_ROUNDS ?? 12);
 const CORES = os.availableParallelism();
-const HERE = path.dirname(new URL(import.meta.url).pathname);
-const ROOT = path.join(HERE, '..', '..');
-// The server runs exactly as `npm start` runs it (same node flags), minus npm itself.
-const START_ARGS = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start.split(' ').slice(1);
 const TTL_SECONDS = 3600;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
@@ -51,20 +46,6 @@ const results = [];
 function report(name, fields) {
   results.push({ name, ...fields });
   console.log(JSON.stringify({ bench: name, ...fields }));
-}
-
-/** Starts a child process and resolves with its port once it prints one. */
-function startChild(args, env) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /(?:listening on http:\/\/127\.0\.0\.1:|listening )(\d+)/.exec(output);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${output}`)));
-  });
 }
 
 /** Peak resident memory of a process so far (Linux VmHWM), in MB. */
@@ -94,14 +75,6 @@ function tableRow(label, result) {
   return { label, reqPerSec: round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
-/** Runs probe.mjs against the server for `durationMs` and resolves with its quantiles. */
-function probeLatency(port, urlPath, durationMs) {
-  const child = spawn(process.execPath, [path.join(HERE, 'probe.mjs'), String(port), urlPath, String(durationMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`probe exited ${code}`)))));
-}
-
 async function measureBcrypt() {
   const samples = [];
   for (let i = 0; i < 5; i++) {
@@ -123,25 +96,10 @@ async function rowCounts(database, file) {
   }
 }
 
-/** A scratch PostgreSQL database for one scale, dropped afterwards. */
-async function scratchPostgres() {
-  const name = `authbook_bench_${randomBytes(4).toString('hex')}`;
-  const onServer = async (sql) => {
-    const client = new pg.Client({ connectionString: args['database-url'] });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await onServer(`CREATE DATABASE ${name}`);
-  const url = new URL(args['database-url']);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
 async function benchScale(users, hashMs) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbook-bench-'));
   const file = path.join(dir, 'auth.db'); // always seeded: the ideal server reads it
-  const scratch = STORES.includes('postgres') ? await scratchPostgres() : null;
+  const scratch = STORES.includes('postgres') ? await scratchPostgres(args['database-url'], 'authbook_bench') : null;
   const databases = { sqlite: { kind: 'sqlite' }, postgres: scratch && { kind: 'postgres', url: scratch.url, password: null, poolSize: 10 } };
   const secretText = randomBytes(48).toString('base64');
   const secret = require('node:crypto').createSecretKey(Buffer.from(secretText, 'utf8'));
@@ -154,7 +112,7 @@ async function benchScale(users, hashMs) {
   };
   const authbook = {};
   for (const store of STORES) {
-    authbook[store] = await startChild(START_ARGS.map((arg) => (arg.startsWith('dist/') ? path.join(ROOT, arg) : arg)), {
+    authbook[store] = await startAuthbook({
       ...serverEnv,
       ...(store === 'postgres' && { DATABASE_URL: scratch.url }),
     });
@@ -196,27 +154,12 @@ async function benchScale(users, hashMs) {
       report('login', { users, store, ...tableRow(`authbook POST /login (${store})`, login), bcryptLimitPerSec: round(limit, 2), ratio: round(login.requests.average / limit, 3) });
       report('healthz_during_logins', { users, store, idleP50: idle.p50, idleP99: idle.p99, stormP50: busy.p50, stormP99: busy.p99, ratio: round(busy.p99 / idle.p99, 2), failed: idle.failed + busy.failed });
 
-      let counter = 0;
-      const runId = randomBytes(3).toString('hex');
-      const register = await load({
-        url: `http://127.0.0.1:${port}/register`,
-        connections: 8,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        requests: [{
-          setupRequest: (request) => {
-            counter += 1;
-            const name = `reg${runId}${counter}`;
-            return { ...request, body: JSON.stringify({ username: name, email: `${name}@example.com`, password: BENCH_PASSWORD }) };
-          },
-        }],
-      });
+      const register = await registerStorm(port, { connections: 8, seconds: SECONDS, password: BENCH_PASSWORD });
       report('register', { users, store, ...tableRow(`authbook POST /register (${store})`, register), ratio: round(register.requests.average / limit, 3) });
       report('rss', { users, store, authbookPeakRssMb: round(peakRssMb(child.pid)), baselinePeakRssMb: round(peakRssMb(baseline.child.pid)) });
     }
   } finally {
-    for (const { child } of children) child.kill('SIGTERM');
-    await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve()))));
+    await stopChildren(children);
   }
   for (const store of STORES) report('rows', { users, store, before: before[store], after: await rowCounts(databases[store], file) });
   await scratch?.drop();
