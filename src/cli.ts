@@ -2,6 +2,7 @@
 // The command line: `serve` (what npm start runs) and `create-user` (how an operator makes the
 // first admin without ADMIN_EMAIL). Bad configuration ends here in one line naming the variable.
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import bcrypt from 'bcrypt';
 import pino from 'pino';
@@ -12,6 +13,7 @@ import { openDatabase } from './db/open-database';
 import { createSqliteStore } from './db/sqlite-store';
 import { openTutorial } from './notebook/jupyter-launcher';
 import { registerKernel } from './notebook/kernel-spec';
+import { exportTutorial } from './notebook/tutorial-export';
 import { startServer } from './server';
 import { lowerThreadpoolPriority } from './threadpool-priority';
 
@@ -19,7 +21,8 @@ const USAGE = `usage:
   authbook serve                      start the server (configuration from environment variables)
   authbook create-user --username NAME --email EMAIL [--role ROLE] (--password PW | --password-stdin)
   authbook notebook [JUPYTER ARGS]    register the tslab kernel and open the tutorial in Jupyter
-  authbook kernel                     register the tslab kernel only (for CI and editors)`;
+  authbook kernel                     register the tslab kernel only (for CI and editors)
+  authbook tutorial-html [--out DIR]  run every notebook and write them as HTML pages (default tutorial-html/)`;
 
 // bcrypt hashes on libuv's threadpool: one thread per core keeps logins at full speed without
 // starving the event loop. Must be set before the pool first starts.
@@ -89,6 +92,11 @@ async function main(argv: string[]): Promise<void> {
     } catch (error) {
       throw new CliError((error as Error).message); // e.g. tslab missing: the message says what to run
     }
+    return;
+  }
+  if (command === 'tutorial-html') {
+    const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+    await exportTutorial({ outDir: values.out === undefined ? undefined : path.resolve(values.out) });
     return;
   }
   const config = loadConfig();
