@@ -29,6 +29,17 @@ export interface Checklist {
   report(): void;
 }
 
+/**
+ * One ✓ or ✗ line for a plain condition. It prints and never throws, so a learner's edit that
+ * breaks it shows as ✗ and the cells below still run; the notebook tests fail on any ✗ line.
+ *
+ * @example
+ * check('15m became 900 seconds', config.accessTokenTtlSeconds === 900);
+ */
+export function check(label: string, ok: boolean, print: (line: string) => void = console.log): void {
+  print(`${ok ? '✓' : '✗'} ${label}`);
+}
+
 const BODY_PREVIEW_CHARS = 180;
 const ROW_COLOURS = { ok: '#e8f5e9', failed: '#ffebee' } as const;
 
