@@ -3,6 +3,7 @@
 // first admin without ADMIN_EMAIL). Bad configuration ends here in one line naming the variable.
 import os from 'node:os';
 import path from 'node:path';
+import type { ReadStream } from 'node:tty';
 import { parseArgs } from 'node:util';
 import bcrypt from 'bcrypt';
 import pino from 'pino';
@@ -14,12 +15,15 @@ import { createSqliteStore } from './db/sqlite-store';
 import { openTutorial } from './notebook/jupyter-launcher';
 import { registerKernel } from './notebook/kernel-spec';
 import { exportTutorial } from './notebook/tutorial-export';
+import { promptHidden, PromptCancelled } from './password-prompt';
 import { startServer } from './server';
 import { lowerThreadpoolPriority } from './threadpool-priority';
 
 const USAGE = `usage:
   authbook serve                      start the server (configuration from environment variables)
-  authbook create-user --username NAME --email EMAIL [--role ROLE] (--password PW | --password-stdin)
+  authbook create-user --username NAME --email EMAIL [--role ROLE] --password-stdin
+                                      create a user; the password is asked for (not shown) on a
+                                      terminal, or read from piped stdin
   authbook notebook [JUPYTER ARGS]    register the tslab kernel and open the tutorial in Jupyter
   authbook kernel                     register the tslab kernel only (for CI and editors)
   authbook tutorial-html [--out DIR]  run every notebook and write them as HTML pages (default tutorial-html/)`;
@@ -43,25 +47,43 @@ async function serve(config: Config): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-async function readStdin(): Promise<string> {
+/** Typed at a terminal with echo off, or piped in (one trailing newline dropped). */
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) {
+    try {
+      return await promptHidden(process.stdin as ReadStream, process.stderr, 'Password: ');
+    } catch (error) {
+      throw error instanceof PromptCancelled ? new CliError('cancelled: no user created') : error;
+    }
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
+function parseCreateUserArgs(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        username: { type: 'string' },
+        email: { type: 'string' },
+        role: { type: 'string', default: 'user' },
+        'password-stdin': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${USAGE}`); // an unknown or incomplete option
+  }
+}
+
 async function createUser(config: Config, args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      username: { type: 'string' },
-      email: { type: 'string' },
-      role: { type: 'string', default: 'user' },
-      password: { type: 'string' },
-      'password-stdin': { type: 'boolean', default: false },
-    },
-  });
-  const password = values['password-stdin'] ? await readStdin() : values.password;
-  if (!values.username || !values.email || !password) throw new CliError('create-user needs --username, --email and a password');
+  if (args.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
+    throw new CliError('--password would show the password to every user of this machine (ps): use --password-stdin');
+  }
+  const { values } = parseCreateUserArgs(args);
+  const password = values['password-stdin'] ? await readPassword() : undefined;
+  if (!values.username || !values.email || !password) throw new CliError('create-user needs --username, --email and --password-stdin');
   const store = createSqliteStore(openDatabase(config.databasePath));
   try {
     const auth = createAuthService({ config, store });

@@ -2,9 +2,10 @@
 // naming the variable, so a bad deployment stops at start with a clear line instead of failing later.
 // Reading the environment happens here and nowhere else; nothing runs on import.
 import { KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { isStrongJwtSecret, MIN_JWT_SECRET_BYTES, resolveJwtSecret } from './jwt-secret';
+import { guessableJwtSecretProblem, isStrongJwtSecret, MIN_JWT_SECRET_BYTES, resolveJwtSecret } from './jwt-secret';
 
 export interface RateLimitConfig {
   enabled: boolean;
@@ -56,8 +57,8 @@ export interface Config {
   bcryptRounds: number;
   password: PasswordPolicyConfig;
   bootstrapAdmin: BootstrapAdmin | null;
-  /** Express "trust proxy" value: false, a hop count, or a list of trusted addresses. */
-  trustProxy: boolean | number | string;
+  /** Express "trust proxy" value: false, a hop count, or a list of trusted addresses. Never true. */
+  trustProxy: false | number | string;
   rateLimit: RateLimitConfig;
   /** How long a trusted-device token (issued at each login) lets its client past an account lock. */
   deviceTokenTtlSeconds: number;
@@ -114,14 +115,30 @@ const flag = z
   .refine((v) => ['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be on or off')
   .transform((v) => ['on', 'true', '1', 'yes'].includes(v));
 
+// Express's names for address ranges, usable in TRUST_PROXY beside addresses and CIDR blocks.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/'); // 10.0.0.0/8 or 10.0.0.0/255.0.0.0
+  return isIP(address) !== 0 && rest.length === 0 && (prefix === undefined || /^\d+$/.test(prefix) || isIP(prefix) !== 0);
+}
+
 const trustProxy = z
   .string()
   .trim()
-  .transform((v): boolean | number | string => {
+  .transform((v, ctx): false | number | string => {
     if (v === '' || v === 'false' || v === 'off') return false;
     if (/^\d+$/.test(v)) return Number(v);
-    if (v === 'true') return true;
-    return v; // addresses or names Express understands: "loopback", "10.0.0.0/8, 127.0.0.1"
+    if (['true', 'on', 'yes'].includes(v.toLowerCase())) {
+      // Express would take the left-most X-Forwarded-For, which the client writes itself.
+      ctx.addIssue({ code: 'custom', message: `must not be ${v} (every client could then choose its own address): use the number of proxies in front of the server (1 behind one proxy or the tunnel), their addresses (10.0.0.5, 10.0.0.0/8), or loopback` });
+      return z.NEVER;
+    }
+    if (!v.split(',').every((entry) => isProxyAddress(entry.trim()))) {
+      ctx.addIssue({ code: 'custom', message: 'must be a hop count (1), proxy addresses or CIDR blocks (10.0.0.5, 10.0.0.0/8), or loopback, linklocal, uniquelocal' });
+      return z.NEVER;
+    }
+    return v;
   });
 
 const envSchema = z.object({
@@ -191,6 +208,9 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
   if (e.JWT_SECRET === undefined && e.NODE_ENV === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
+  // Refused in production; elsewhere (a laptop, a classroom) a warning is enough.
+  const guessableSecret = e.JWT_SECRET === undefined ? null : guessableJwtSecretProblem(e.JWT_SECRET);
+  if (guessableSecret && e.NODE_ENV === 'production') problems.push(guessableSecret);
   if (problems.length > 0) throw new ConfigError(problems);
   // Only a valid configuration may create the development secret file.
   const secret = resolveJwtSecret(e.JWT_SECRET, e.DATABASE_PATH);
@@ -240,6 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT,
     warnings: [
       ...(secret.warning ? [secret.warning] : []),
+      ...(guessableSecret ? [guessableSecret] : []),
       ...(e.RATE_LIMIT ? [] : ['RATE_LIMIT=off: login, registration and refresh are not rate limited (benchmarks only)']),
     ],
   };

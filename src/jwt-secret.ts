@@ -1,9 +1,10 @@
-// Where the token-signing secret comes from. Production must supply JWT_SECRET (at least 32 bytes);
+// Where the token-signing secret comes from. Production must supply JWT_SECRET (at least 32 bytes, not guessable);
 // a developer or learner gets a random secret generated once and kept in a 0600 file beside the
 // database, so tokens survive restarts and no secret is ever written in code.
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createPrivateFolder, PRIVATE_FILE_MODE } from './private-files';
 
 export const MIN_JWT_SECRET_BYTES = 32;
 const SECRET_FILE_NAME = 'jwt-secret';
@@ -14,6 +15,37 @@ export type ResolvedSecret =
 
 /** True for a JWT_SECRET long enough to sign with; checked (with the production rule) by loadConfig. */
 export const isStrongJwtSecret = (value: string): boolean => Buffer.byteLength(value, 'utf8') >= MIN_JWT_SECRET_BYTES;
+
+/** Below this estimate a JWT_SECRET is refused in production and warned about elsewhere. */
+export const MIN_JWT_SECRET_ENTROPY_BITS = 128;
+
+/** The one line loadConfig reports for a JWT_SECRET that looks guessable, or null. */
+export function guessableJwtSecretProblem(value: string): string | null {
+  const bits = estimateEntropyBits(value);
+  if (bits >= MIN_JWT_SECRET_ENTROPY_BITS) return null;
+  return `JWT_SECRET looks guessable (repeated or few distinct characters: about ${Math.floor(bits)} bits by a per-character estimate, ${MIN_JWT_SECRET_ENTROPY_BITS} needed): generate one with openssl rand -base64 48`;
+}
+
+/**
+ * A rough upper bound on a secret's entropy: its length times the Shannon entropy of its own
+ * character frequencies. It cannot prove a secret random, but it exposes the obvious failures:
+ * one repeated character (0 bits), a repeated pattern, a short alphabet. `openssl rand -base64 48`
+ * gives about 330; 32 random bytes in hex (64 characters) about 245.
+ *
+ * @example
+ * estimateEntropyBits('abc'.repeat(11)); // 52.3: three symbols, equally often, 33 times
+ */
+export function estimateEntropyBits(value: string): number {
+  const characters = Array.from(value);
+  const counts = new Map<string, number>();
+  for (const character of characters) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let bitsPerCharacter = 0;
+  for (const count of counts.values()) {
+    const p = count / characters.length;
+    bitsPerCharacter -= p * Math.log2(p);
+  }
+  return bitsPerCharacter * characters.length;
+}
 
 /**
  * The key from an already-validated JWT_SECRET, or (none given, outside production) the generated
@@ -34,11 +66,11 @@ export function resolveJwtSecret(value: string | undefined, databasePath: string
   const file = path.join(path.dirname(path.resolve(databasePath)), SECRET_FILE_NAME);
   const existing = readSecretFile(file);
   if (existing) return { key: createSecretKey(existing), source: file };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  createPrivateFolder(path.dirname(file));
   const secret = randomBytes(48);
   try {
     // 'wx' fails if another process created it first; then we read theirs, so both agree.
-    fs.writeFileSync(file, secret.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(file, secret.toString('base64') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   } catch (error) {
     const raced = readSecretFile(file);
     if (raced) return { key: createSecretKey(raced), source: file };

@@ -1,7 +1,7 @@
 // startServer: open the database, build the rules and the app, create the bootstrap admin, listen,
 // and prune stale rows on a timer. close() stops accepting, lets in-flight requests finish, then
 // closes the database. Signal handling belongs to the CLI, not here: notebooks call this too.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { createAuthService, type AuthService } from './auth/auth-service';
@@ -14,6 +14,15 @@ import { createApp } from './http/app';
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * How long a client may take to send its request, so a few hundred connections dribbling a byte at
+ * a time cannot hold the server (Node's defaults are 60 s and 5 min). Bodies are at most 16 KiB:
+ * 15 s is 1 KiB/s. Node checks the limits every `checkEveryMs` (30 s by default: too coarse here).
+ * Neither limit covers the time our handler takes (a login queued behind bcrypt) nor an idle
+ * keep-alive connection: both count only while a request is still arriving.
+ */
+export const REQUEST_ARRIVAL_LIMITS = Object.freeze({ headersMs: 10_000, wholeRequestMs: 15_000, checkEveryMs: 1_000 });
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:5000 */
@@ -54,12 +63,19 @@ export async function startServer({ config, logger = pino({ level: 'silent' }) }
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
   pruneTimer.unref();
 
-  const server = createApp({ auth, logger }).listen(config.port, config.host);
+  const server = createServer(
+    {
+      headersTimeout: REQUEST_ARRIVAL_LIMITS.headersMs,
+      requestTimeout: REQUEST_ARRIVAL_LIMITS.wholeRequestMs,
+      connectionsCheckingInterval: REQUEST_ARRIVAL_LIMITS.checkEveryMs,
+    },
+    createApp({ auth, logger }),
+  );
   // Behind a tunnel or proxy, an idle connection the server closes can cross a request the proxy
   // is just sending down it, and that request is lost. Outlast the usual proxy idle timeout (60 s)
   // so the proxy, not us, closes idle connections (the advice for AWS ALB and nginx alike).
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  server.listen(config.port, config.host);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);

@@ -4,7 +4,7 @@
 import type { BootstrapAdmin } from '../config';
 import type { ActorCheck, AuditInput, RequestUser, UserRecord } from '../db/store';
 import { ADMIN_PERMISSION } from '../db/store';
-import { auditEntry, type AuthDeps, type RequestContext, type UserGrant } from './deps';
+import { actorCheck, auditEntry, type AuthDeps, type RequestContext, type UserGrant } from './deps';
 import { normalizeEmail, parseIdentity } from './identity';
 import { AuthError } from './errors';
 import { checkPasswordAttempt } from './password-attempts';
@@ -28,8 +28,7 @@ function assertPasswordAcceptable(deps: AuthDeps, password: string, field: strin
   }
 }
 
-/** The caller as the store re-checks it inside a privileged write. */
-export const actorCheck = (user: RequestUser, ...permissions: string[]): ActorCheck => ({ userId: user.id, sessionId: user.sessionId, permissions });
+const onlyAdminsGrant = (role: string) => new AuthError('forbidden', `Only an administrator can create a user with the '${role}' role`);
 
 /**
  * Creates an account with no role gate: for trusted callers (CLI, bootstrap), and after the gate,
@@ -44,7 +43,7 @@ export async function createAccount(deps: AuthDeps, account: NewAccount, audit: 
   if (result.ok) return result.user;
   switch (result.reason) {
     case 'forbidden':
-      throw new AuthError('forbidden', `Only an administrator can create a user with the '${input.role}' role`);
+      throw onlyAdminsGrant(input.role);
     case 'email_taken':
       throw new AuthError('email_taken', 'An account with this email already exists', { details: [{ path: 'email', message: 'already registered' }] });
     case 'username_taken':
@@ -59,9 +58,7 @@ export async function register(deps: AuthDeps, account: NewAccount, context: Req
   await enforceRateLimit(deps, 'register', context);
   const role = account.role ?? DEFAULT_ROLE;
   const privileged = role !== DEFAULT_ROLE;
-  if (privileged && !caller?.permissions.includes(ADMIN_PERMISSION)) {
-    throw new AuthError('forbidden', `Only an administrator can create a user with the '${role}' role`);
-  }
+  if (privileged && !caller?.permissions.includes(ADMIN_PERMISSION)) throw onlyAdminsGrant(role);
   const audit = auditEntry('register', context, { userId: null, actorId: caller?.id ?? null }, { role });
   // Checked before bcrypt for a quick answer, and again in the write: the admin may be demoted meanwhile.
   const user = await createAccount(deps, { ...account, role }, audit, privileged ? actorCheck(caller!, ADMIN_PERMISSION) : null);

@@ -3,7 +3,7 @@
 // seams that tests replace.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config';
-import type { AuditInput, AuthStore, UserRecord } from '../db/store';
+import type { ActorCheck, AuditInput, AuthStore, RequestUser, UserRecord } from '../db/store';
 import type { PasswordHasher } from './passwords';
 import type { TokenService } from './tokens';
 import type { TrustedDevices } from './trusted-devices';
@@ -54,3 +54,6 @@ export function auditEntry(
 ): AuditInput {
   return { event, ...ids, ip: context.ip, userAgent: context.userAgent, details };
 }
+
+/** The caller as the store checks it again inside a privileged write. */
+export const actorCheck = (user: RequestUser, ...permissions: string[]): ActorCheck => ({ userId: user.id, sessionId: user.sessionId, permissions });

@@ -4,8 +4,7 @@
 // again inside the same transaction as the write (a demoted admin's request in flight changes nothing).
 import type { Page, RequestUser, UserRecord } from '../db/store';
 import { ADMIN_PERMISSION } from '../db/store';
-import { actorCheck } from './accounts';
-import { auditEntry, type AuthDeps, type RequestContext } from './deps';
+import { actorCheck, auditEntry, type AuthDeps, type RequestContext } from './deps';
 import { AuthError } from './errors';
 
 const LAST_ADMIN_MESSAGE = 'This would leave no active administrator';

@@ -1,9 +1,9 @@
 // Opens the one SQLite file the service keeps everything in, with the settings that make a 201
 // durable: WAL (readers never block the writer), synchronous=FULL (a committed row survives a
 // kill -9 or power loss), foreign keys enforced, and a busy timeout for other processes' writes.
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFileIfMissing, createPrivateFolder } from '../private-files';
 import { migrate } from './migrations';
 
 export type SqliteDatabase = Database.Database;
@@ -16,7 +16,11 @@ export type SqliteDatabase = Database.Database;
  * db.prepare('SELECT name FROM roles').all(); // [{ name: 'user' }, { name: 'admin' }]
  */
 export function openDatabase(file: string): SqliteDatabase {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    createPrivateFolder(path.dirname(path.resolve(file)));
+    // SQLite gives -wal and -shm the main file's mode, so a 0600 database keeps all three private.
+    createPrivateFileIfMissing(file);
+  }
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

@@ -58,6 +58,7 @@ interface ErrorAnswer {
   retryAfterSeconds?: number;
 }
 
+const MALFORMED_PARAMETER: ErrorAnswer = { status: 400, code: 'malformed_request', message: 'A path parameter is not valid percent-encoding' };
 const INTERNAL_ERROR: ErrorAnswer = { status: 500, code: 'internal_error', message: 'Something went wrong' };
 
 /** The answer for an error we know; null for anything else (a bug), which becomes a bare 500. */
@@ -67,6 +68,8 @@ function answerFor(error: unknown): ErrorAnswer | null {
     return { status: STATUS_OF[code], code, message, details, retryAfterSeconds };
   }
   if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, details: error.details };
+  // Express's router could not decode a route parameter (e.g. /admin/users/%E0%A4%A): the client's mistake.
+  if (error instanceof URIError && (error as { status?: unknown }).status === 400) return MALFORMED_PARAMETER;
   const type = (error as { type?: unknown } | null)?.type;
   const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
   return known ? { status: known[0], code: known[1], message: known[2] } : null;

@@ -11,7 +11,7 @@ type JsonSchema = Record<string, unknown>;
 type Json = Record<string, unknown>;
 
 const ERROR_STATUS: Record<number, string> = {
-  400: 'Bad input: `validation_error` (see `details[].path`), `malformed_json`, `weak_password`, `unknown_role`',
+  400: 'Bad input: `validation_error` (see `details[].path`), `malformed_json`, `malformed_request` (e.g. a path parameter that is not valid percent-encoding), `weak_password`, `unknown_role`',
   401: 'Not authenticated: `unauthorized`, `invalid_token`, `invalid_credentials`, `invalid_refresh_token`, `refresh_token_reused`',
   403: 'Not allowed: `forbidden`, `account_disabled`, `csrf_failed`',
   404: 'No such resource: `not_found`',

@@ -1,6 +1,7 @@
 // The page's only door to the API. The access token lives in this module's memory and nowhere else;
 // the refresh token is an httpOnly cookie the server sets (X-Refresh-Cookie: 1) that this code never
 // sees. A refresh proves it comes from this page with the CSRF token the server put in a readable cookie.
+import { withTabLock } from './tab-lock.js';
 
 /** An error answered by the API: its stable code, its message and the fields it concerns. */
 export class ApiError extends Error {
@@ -71,9 +72,8 @@ async function refreshOnce(): Promise<boolean> {
 
 /** Gets a new access token with the refresh cookie; false when there is no live session to continue. */
 export function refreshSession(): Promise<boolean> {
-  // one refresh at a time in this tab, and (where the Web Locks API exists) across tabs
-  const underLock = async (): Promise<boolean> => (navigator.locks ? await navigator.locks.request(REFRESH_LOCK, refreshOnce) : refreshOnce());
-  refreshing ??= underLock().finally(() => {
+  // one refresh at a time in this tab, and across tabs
+  refreshing ??= withTabLock(REFRESH_LOCK, refreshOnce).finally(() => {
     refreshing = null;
   });
   return refreshing;

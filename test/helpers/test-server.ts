@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 
@@ -73,9 +74,10 @@ export async function request(baseUrl: string, method: string, urlPath: string, 
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `logger` (silent by default) lets a test read what the server logs. */
+export async function startTestServer(env: Record<string, string> = {}, logger?: Logger): Promise<TestServer> {
   const dir = tempDir();
-  const running = await startServer({ config: loadConfig(testEnv(dir, env)) });
+  const running = await startServer({ config: loadConfig(testEnv(dir, env)), logger });
   return {
     url: running.url,
     dir,

@@ -1,4 +1,5 @@
 // Bad input gets a clear 4xx JSON error and changes nothing; identities are unique as people expect.
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAdmin, newUser, registerUser, startTestServer, type TestServer } from '../helpers/test-server';
 
@@ -49,6 +50,31 @@ describe('malformed requests', () => {
   it('unknown paths -> 404 JSON', async () => {
     expectJsonError(await server.request('GET', '/nope'), 404, 'not_found');
     expectJsonError(await server.request('DELETE', '/login'), 404, 'not_found');
+  });
+});
+
+describe('malformed percent-encoding in a path parameter', () => {
+  let logged: TestServer;
+  const logLines: Array<{ level: number; msg: string; path?: string; status?: number }> = [];
+  beforeAll(async () => {
+    const logger = pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) });
+    logged = await startTestServer({}, logger);
+  });
+  afterAll(() => logged.close());
+
+  it.each([
+    ['GET', '/users/me/sessions/%E0%A4%A'],
+    ['DELETE', '/users/me/sessions/%E0%A4%A'],
+    ['PATCH', '/admin/users/%E0%A4%A'],
+    ['DELETE', '/admin/users/%E0%A4%A'],
+    ['DELETE', '/admin/users/%ZZ/sessions'],
+  ])('%s %s -> 400 malformed_request JSON, and nothing logged at error level', async (method, urlPath) => {
+    const admin = await loginAdmin(logged);
+    const response = await logged.request(method, urlPath, { token: admin.token, ...(method === 'PATCH' && { body: { disabled: true } }) });
+    expectJsonError(response, 400, 'malformed_request');
+    expect(response.body.message).not.toContain('%'); // the raw input is not echoed back
+    expect(logLines.filter((line) => line.level >= 50)).toEqual([]);
+    expect(logLines).toContainEqual(expect.objectContaining({ msg: 'request', path: urlPath, status: 400 })); // an ordinary request line
   });
 });
 

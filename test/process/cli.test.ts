@@ -1,8 +1,9 @@
 // The real CLI as an operator runs it (node dist/cli.js): start-up errors, graceful shutdown, create-user.
 // Needs dist/ (npm test builds it first).
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open-database';
 import { childEnv, CLI, spawnServer } from '../helpers/server-process';
 import { request, tempDir, testEnv } from '../helpers/test-server';
 
@@ -35,6 +36,7 @@ describe('authbook serve', () => {
     [{ PORT: '99999' }, 'PORT must be at most 65535'],
     [{ BCRYPT_ROUNDS: 'abc' }, 'BCRYPT_ROUNDS must be a whole number'],
     [{ NODE_ENV: 'production', JWT_SECRET: '' }, 'JWT_SECRET is required when NODE_ENV=production'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must not be true'],
     [{ ADMIN_PASSWORD: 'password1' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): Password is one of the most commonly used passwords'],
     [{ ADMIN_EMAIL: 'not an email' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): email must be a valid email address'],
     [{ ADMIN_USERNAME: 'x y' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): username may contain only letters, digits, dot, dash and underscore'],
@@ -76,10 +78,85 @@ describe('authbook create-user', () => {
 
   it('refuses a weak password and a bad email with one line each', () => {
     const environment = env();
-    const weak = runCli(['create-user', '--username', 'ops', '--email', 'ops@example.com', '--password', 'qwerty123'], environment);
+    const weak = runCli(['create-user', '--username', 'ops', '--email', 'ops@example.com', '--password-stdin'], environment, 'qwerty123');
     expect(weak.status).toBe(1);
     expect(weak.stderr.trim()).toBe('authbook: Password is one of the most commonly used passwords');
-    const badEmail = runCli(['create-user', '--username', 'ops', '--email', 'nope', '--password', 'fine passphrase'], environment);
+    const badEmail = runCli(['create-user', '--username', 'ops', '--email', 'nope', '--password-stdin'], environment, 'fine passphrase');
     expect(badEmail.stderr.trim()).toBe('authbook: email must be a valid email address');
   });
+
+  it.each([['--password', 'a fine passphrase'], ['--password=a fine passphrase']])(
+    'refuses %s (ps would show it) with one line pointing at --password-stdin, and creates nobody',
+    (...flag) => {
+      const environment = env({ ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+      const refused = runCli(['create-user', '--username', 'ops', '--email', 'ops@example.com', ...flag], environment);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^authbook: --password would show the password .*: use --password-stdin$/)]);
+      expect(userCount(environment)).toBe(0);
+    },
+  );
+
+  it('--password-stdin on a terminal prompts, shows nothing typed, takes Backspace, and creates the user', async () => {
+    const environment = env({ ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    const terminal = inTerminal(['create-user', '--username', 'ops', '--email', 'ops@example.com', '--password-stdin'], environment);
+    await terminal.waitFor('Password: ');
+    terminal.type('terminal passphrase 12');
+    terminal.type('\u007f\r'); // Backspace drops the "2", Enter ends
+    expect(await terminal.exit).toBe(0);
+    expect(terminal.output()).toMatch(/created user 1 \(ops, ops@example.com, role user\)/);
+    expect(terminal.output()).not.toContain('passphrase');
+    expect(terminal.output()).not.toContain('*');
+    const { url, child, exit } = await serve(environment);
+    expect((await request(url, 'POST', '/login', { body: { email: 'ops@example.com', password: 'terminal passphrase 1' } })).status).toBe(200);
+    child.kill('SIGTERM');
+    await exit;
+  });
+
+  it('Ctrl-C at the password prompt cancels: exit 1, one line, nobody created', async () => {
+    const environment = env({ ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    const terminal = inTerminal(['create-user', '--username', 'ops', '--email', 'ops@example.com', '--password-stdin'], environment);
+    await terminal.waitFor('Password: ');
+    terminal.type('half a pass\u0003');
+    expect(await terminal.exit).toBe(1);
+    expect(terminal.output()).toContain('authbook: cancelled: no user created');
+    expect(terminal.output()).not.toContain('half a pass');
+    expect(userCount(environment)).toBe(0);
+  });
 });
+
+function userCount(environment: Record<string, string>): number {
+  const db = openDatabase(environment.DATABASE_PATH);
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`), as an operator at a keyboard would.
+ * `-E always` keeps the terminal's own echo on, so anything the CLI fails to hide shows in the output.
+ */
+function inTerminal(args: string[], environment: Record<string, string>) {
+  const command = [process.execPath, CLI, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-q', '-E', 'always', '-e', '-c', command, '/dev/null'], { env: environment, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    exit,
+    output: () => output,
+    type: (keys: string) => child.stdin!.write(keys),
+    waitFor: (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (output.includes(text)) return resolve();
+          if (child.exitCode !== null) return reject(new Error(`exited before showing ${text}: ${output}`));
+          setTimeout(check, 20);
+        };
+        check();
+      }),
+  };
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,7 +64,33 @@ describe('loadConfig', () => {
   it('requires a JWT_SECRET of at least 32 bytes in production', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is required when NODE_ENV=production']);
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET must be at least 32 bytes/);
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_PATH: dbIn(), JWT_SECRET: 's'.repeat(32) }).jwtSecretSource).toBe('JWT_SECRET');
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_PATH: dbIn(), JWT_SECRET: randomBytes(32).toString('base64') }).jwtSecretSource).toBe('JWT_SECRET');
+  });
+
+  it.each([
+    ['one repeated character', 'x'.repeat(64)],
+    ['a repeated pattern', 'abc'.repeat(22)],
+    ['a short alphabet (binary digits)', '0110100110010110'.repeat(4)],
+    ['a passphrase', 'correct horse battery staple!!!!'],
+  ])('refuses a guessable JWT_SECRET in production: %s', (_name, secret) => {
+    expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32); // long enough: only the entropy rule stops it
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: secret })).toEqual([
+      expect.stringMatching(/^JWT_SECRET looks guessable \(.*about \d+ bits.*128 needed\): generate one with openssl rand -base64 48$/),
+    ]);
+  });
+
+  it('accepts random secrets as operators generate them (openssl rand -base64 48, -base64 32, -hex 32)', () => {
+    const databasePath = dbIn();
+    for (let i = 0; i < 300; i += 1) {
+      for (const secret of [randomBytes(48).toString('base64'), randomBytes(32).toString('base64'), randomBytes(32).toString('hex')]) {
+        expect(loadConfig({ NODE_ENV: 'production', DATABASE_PATH: databasePath, JWT_SECRET: secret }).warnings).toEqual([]);
+      }
+    }
+  });
+
+  it('outside production, a guessable JWT_SECRET is a warning, not a refusal', () => {
+    const config = loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: 'x'.repeat(32) });
+    expect(config.warnings).toEqual([expect.stringMatching(/^JWT_SECRET looks guessable .*openssl rand -base64 48$/)]);
   });
 
   it('outside production, generates a secret once into a 0600 file beside the database', () => {
@@ -94,10 +121,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_PATH: dbIn(), ...secret, TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ DATABASE_PATH: dbIn(), ...secret, TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
     expect(loadConfig({ DATABASE_PATH: dbIn(), ...secret, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    for (const addresses of ['10.0.0.5, 10.0.0.0/8', 'loopback, fe80::/10', '192.168.0.0/255.255.0.0', 'uniquelocal']) {
+      expect(loadConfig({ DATABASE_PATH: dbIn(), ...secret, TRUST_PROXY: addresses }).trustProxy).toBe(addresses);
+    }
+  });
+
+  it.each(['true', 'TRUE', 'on', 'yes'])('refuses TRUST_PROXY=%s (clients would write their own address) with one line saying what to use', (value) => {
+    expect(problemsOf({ TRUST_PROXY: value })).toEqual([
+      expect.stringMatching(new RegExp(`^TRUST_PROXY must not be ${value} .*: use the number of proxies .*\\(1 .*\\), their addresses .*, or loopback$`)),
+    ]);
+  });
+
+  it.each(['everyone', '10.0.0.0/8, nonsense', '10.0.0.1/8/8', '300.0.0.1'])('refuses TRUST_PROXY=%s, which Express could not read', (value) => {
+    expect(problemsOf({ TRUST_PROXY: value })).toEqual([expect.stringMatching(/^TRUST_PROXY must be a hop count \(1\), proxy addresses/)]);
   });
 
   it('warns when rate limits are off', () => {
-    const config = loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: 'w'.repeat(32), RATE_LIMIT: 'off' });
+    const config = loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: randomBytes(48).toString('base64'), RATE_LIMIT: 'off' });
     expect(config.rateLimit.enabled).toBe(false);
     expect(config.warnings).toEqual([expect.stringMatching(/^RATE_LIMIT=off/)]);
   });
