@@ -1,6 +1,6 @@
 // `npm run tutorial:html` (exportTutorial): executed pages, an index, and the images and sources the
-// pages link to, so the folder works on its own. Two notebooks keep it quick: 01 for the Source
-// links, 06 for the screenshot. (notebooks.test.ts exports every notebook and checks its figures.)
+// pages link to, so the folder works on its own. One notebook keeps it quick: 06 has Source links and
+// the screenshot. (notebooks.test.ts exports every notebook and checks its figures.)
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -22,24 +22,22 @@ describe('exportTutorial', () => {
     const logged: string[] = [];
     const index = await exportTutorial({
       outDir,
-      notebooks: ['01-install.ipynb', '06-public-url.ipynb'],
+      notebooks: ['06-public-url.ipynb'],
       env: { LT_HOST: `http://127.0.0.1:${closedPort}`, LT_TIMEOUT_MS: '1500', AUTHBOOK_SHARED_SERVER_FILE: path.join(work, 'share.json') },
       log: (line) => logged.push(line),
     });
 
     expect(index).toBe(path.join(outDir, 'index.html'));
     const indexHtml = fs.readFileSync(index, 'utf8');
-    expect(indexHtml).toContain('<li><a href="notebooks/01-install.html">1. Install</a></li>');
     expect(indexHtml).toContain('<li><a href="notebooks/06-public-url.html">6. Start the server (public URL)</a></li>');
-    expect(logged).toEqual(['executing 01-install.ipynb', 'executing 06-public-url.ipynb', `wrote ${index}`]);
+    expect(logged).toEqual(['executing 06-public-url.ipynb', `wrote ${index}`]);
 
-    const install = fs.readFileSync(path.join(outDir, 'notebooks', '01-install.html'), 'utf8');
-    expect(install).toContain('kernel authbook-tslab: tslab'); // executed: outputs included
-    const sources = [...install.matchAll(/href="(\.\.\/src\/[^"]+)"/g)].map((match) => match[1]);
+    const publicUrl = fs.readFileSync(path.join(outDir, 'notebooks', '06-public-url.html'), 'utf8');
+    expect(publicUrl).toMatch(/the server answers at http:\/\/127\.0\.0\.1:\d+/); // executed: outputs included
+    const sources = [...publicUrl.matchAll(/href="(\.\.\/src\/[^"]+)"/g)].map((match) => match[1]);
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources) expect(fs.existsSync(path.join(outDir, 'notebooks', source))).toBe(true);
 
-    const publicUrl = fs.readFileSync(path.join(outDir, 'notebooks', '06-public-url.html'), 'utf8');
     const images = [...publicUrl.matchAll(/<img [^>]*src="([^"]+)"/g)].map((match) => match[1]);
     expect(images).toContain('images/web-page.png');
     for (const image of images) expect(fs.existsSync(path.join(outDir, 'notebooks', image))).toBe(true);
