@@ -41,6 +41,9 @@ export function check(label: string, ok: boolean, print: (line: string) => void 
 }
 
 const BODY_PREVIEW_CHARS = 180;
+/** The table's body column is shorter still: the check's label should get the room. */
+const TABLE_BODY_CHARS = 80;
+const cut = (text: string, chars: number) => (text.length > chars ? `${text.slice(0, chars)}…` : text);
 const ROW_COLOURS = { ok: '#e8f5e9', failed: '#ffebee' } as const;
 
 function judge(response: EndpointResponse, expectedStatus: number, holds?: (body: any) => boolean): { ok: boolean; problem?: string } {
@@ -68,7 +71,7 @@ export function createChecklist(print: (line: string) => void = console.log): Ch
     expect(label, response, expectedStatus, holds) {
       const { ok, problem } = judge(response, expectedStatus, holds);
       const json = response.body === undefined ? response.text : printableJson(response.body);
-      const body = json.length > BODY_PREVIEW_CHARS ? `${json.slice(0, BODY_PREVIEW_CHARS)}…` : json;
+      const body = cut(json, BODY_PREVIEW_CHARS);
       const retryAfter = response.headers['retry-after'];
       byLabel.set(label, { label, ok, status: response.status, expectedStatus, body, ...(retryAfter && { retryAfter }), ...(problem && { problem }) });
       const expected = response.status === expectedStatus ? '' : ` (expected ${expectedStatus})`;
@@ -77,8 +80,10 @@ export function createChecklist(print: (line: string) => void = console.log): Ch
     tableHtml() {
       const head = ['', 'check', 'status', 'expected', 'Retry-After', 'body'].map((title) => `<th style="text-align:left">${title}</th>`).join('');
       const rows = results().map((result) => {
-        const cells = [result.ok ? '✓' : '✗', result.label, String(result.status), String(result.expectedStatus), result.retryAfter ?? '', result.problem ? `${result.body} [${result.problem}]` : result.body];
-        const tds = cells.map((cell, i) => `<td style="text-align:left${i === 5 ? ';font-family:monospace;font-size:0.85em' : ''}">${escapeHtml(cell)}</td>`).join('');
+        const body = cut(result.body, TABLE_BODY_CHARS) + (result.problem ? ` [${result.problem}]` : '');
+        const cells = [result.ok ? '✓' : '✗', result.label, String(result.status), String(result.expectedStatus), result.retryAfter ?? '', body];
+        const styles = ['', ';min-width:16em', '', '', '', ';font-family:monospace;font-size:0.85em'];
+        const tds = cells.map((cell, i) => `<td style="text-align:left${styles[i]}">${escapeHtml(cell)}</td>`).join('');
         return `<tr style="background:${result.ok ? ROW_COLOURS.ok : ROW_COLOURS.failed}">${tds}</tr>`;
       });
       return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;

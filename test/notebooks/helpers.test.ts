@@ -248,8 +248,8 @@ describe('createChecklist and check', () => {
     checks.expect('Locked <out>', response(429, { error: 'account_locked' }, { 'retry-after': '57' }), 429);
     checks.expect('Wrong', response(200, {}), 401);
     const html = checks.tableHtml();
-    expect(html).toContain('<tr style="background:#e8f5e9"><td style="text-align:left">✓</td><td style="text-align:left">Locked &lt;out&gt;</td><td style="text-align:left">429</td><td style="text-align:left">429</td><td style="text-align:left">57</td>');
-    expect(html).toContain('<tr style="background:#ffebee"><td style="text-align:left">✗</td><td style="text-align:left">Wrong</td><td style="text-align:left">200</td><td style="text-align:left">401</td><td style="text-align:left"></td>');
+    expect(html).toContain('<tr style="background:#e8f5e9"><td style="text-align:left">✓</td><td style="text-align:left;min-width:16em">Locked &lt;out&gt;</td><td style="text-align:left">429</td><td style="text-align:left">429</td><td style="text-align:left">57</td>');
+    expect(html).toContain('<tr style="background:#ffebee"><td style="text-align:left">✗</td><td style="text-align:left;min-width:16em">Wrong</td><td style="text-align:left">200</td><td style="text-align:left">401</td><td style="text-align:left"></td>');
   });
 
   it('check prints one ✓ or ✗ line and never throws', () => {
