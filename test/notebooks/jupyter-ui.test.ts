@@ -4,27 +4,18 @@
 // a "Source:" link opens the TypeScript file as text. The notebooks and src/ are copies in a temp
 // root (the UI saves outputs into the notebooks, and Jupyter serves no file a link leads out of the
 // root to); dist/ and node_modules/ are links to the real ones.
-/// <reference lib="dom" />
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jupyterEnv, PROJECT_ROOT, registerKernel, writeJupyterConfig } from '../../src/notebook/kernel-spec';
 import { launchChromium } from '../web/browser';
+import { freePort } from './free-port';
 
 const RUN_ALL_TIMEOUT_MS = 120_000;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitForJupyter(url: string, jupyter: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;

@@ -5,28 +5,19 @@
 // makes it). Then key outputs are checked. Notebooks 6 and 7 open their tunnel through the loopback
 // localtunnel server, so the automated checks really travel through a tunnel.
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, registerKernel } from '../../src/notebook/kernel-spec';
 import { VERSION } from '../../src/version';
 import { startLocaltunnelServer, type FakeLocaltunnelServer } from '../fixtures/localtunnel-server';
+import { freePort } from './free-port';
 import { executeNotebook, NOTEBOOKS_DIR, type ExecutedNotebook } from './run-notebook';
 
 const NOTEBOOK_TIMEOUT_MS = 240_000;
 /** Cost 13 adds a second or more per run and teaches nothing cost 12 does not. */
 const QUICK_CHART = { AUTHBOOK_CHART_MAX_COST: '12' };
 const DRAWING_ELEMENTS = ['rect', 'line', 'path', 'polygon', 'circle', 'text'];
-
-/** A port nothing listens on: a localtunnel server that is not there. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const count = (text: string, element: string) => text.split(`<${element} `).length - 1;
 
@@ -156,7 +147,7 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
   }, NOTEBOOK_TIMEOUT_MS);
 
   it('06 public URL: without a reachable tunnel server, explains and carries on locally', async () => {
-    const notebook = await executeNotebook('06-public-url.ipynb', { env: { LT_HOST: `http://127.0.0.1:${await closedPort()}`, LT_TIMEOUT_MS: '2000', AUTHBOOK_SHARED_SERVER_FILE: shareFile } });
+    const notebook = await executeNotebook('06-public-url.ipynb', { env: { LT_HOST: `http://127.0.0.1:${await freePort()}`, LT_TIMEOUT_MS: '2000', AUTHBOOK_SHARED_SERVER_FILE: shareFile } });
     expect(notebook.richOf('text/markdown')).toContain('**No public URL this time.**');
     expect(notebook.richOf('text/html')).toContain('Local URL (this machine only)');
     expect(notebook.text).toMatch(/the server answers at http:\/\/127\.0\.0\.1:\d+/);

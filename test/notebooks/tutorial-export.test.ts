@@ -2,11 +2,11 @@
 // pages link to, so the folder works on its own. One notebook keeps it quick: 06 has Source links and
 // the screenshot. (notebooks.test.ts exports every notebook and checks its figures.)
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTutorial } from '../../src/notebook/tutorial-export';
+import { freePort } from './free-port';
 
 describe('exportTutorial', () => {
   let work: string;
@@ -14,10 +14,7 @@ describe('exportTutorial', () => {
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it('writes each notebook as a page with its outputs, an index, and what the pages link to', async () => {
-    const nothing = net.createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => nothing.once('listening', resolve));
-    const closedPort = (nothing.address() as AddressInfo).port;
-    await new Promise((resolve) => nothing.close(resolve));
+    const closedPort = await freePort(); // a localtunnel server that is not there
     const outDir = path.join(work, 'site');
     const logged: string[] = [];
     const index = await exportTutorial({
