@@ -50,7 +50,7 @@ export { startPublicServer, tunnelChoiceFromEnv, urlBannerHtml } from './noteboo
 export type { PublicServer, TunnelChoice } from './notebook/public-server';
 export { sharedServerFile, findSharedServer, describeServer } from './notebook/shared-server';
 export type { SharedServer } from './notebook/shared-server';
-export { onKernelExit, tempFolder } from './notebook/kernel-exit';
+export { tempFolder } from './notebook/kernel-exit';
 export { schemaDiagramSvg } from './notebook/schema-diagram';
 export { responseTableHtml } from './notebook/response-table';
 export { setCookiesOf, cookieRows, cookieHeader } from './notebook/cookie-view';

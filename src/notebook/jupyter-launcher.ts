@@ -40,7 +40,7 @@ function installWithApt(): boolean {
 }
 
 /** The notebook Jupyter opens first, relative to the project root it serves. */
-export const FIRST_NOTEBOOK = path.join('notebooks', '01-install.ipynb');
+const FIRST_NOTEBOOK = path.join('notebooks', '01-install.ipynb');
 
 /**
  * Registers the kernel and runs Jupyter at the project root until it exits; `args` go to Jupyter
