@@ -3,6 +3,7 @@
 // first admin without ADMIN_EMAIL). Bad configuration ends here in one line naming the variable.
 import cluster from 'node:cluster';
 import os from 'node:os';
+import path from 'node:path';
 import type { ReadStream } from 'node:tty';
 import { parseArgs } from 'node:util';
 import bcrypt from 'bcrypt';
@@ -14,6 +15,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { DatabaseOpenError, openStore } from './db/open-store';
 import { openTutorial } from './notebook/jupyter-launcher';
 import { registerKernel } from './notebook/kernel-spec';
+import { exportTutorial } from './notebook/tutorial-export';
 import { promptHidden, PromptCancelled } from './password-prompt';
 import { startServer } from './server';
 import { lowerThreadpoolPriority } from './threadpool-priority';
@@ -24,7 +26,8 @@ const USAGE = `usage:
                                       create a user; the password is asked for (not shown) on a
                                       terminal, or read from piped stdin
   authbook notebook [JUPYTER ARGS]    register the tslab kernel and open the tutorial in Jupyter
-  authbook kernel                     register the tslab kernel only (for CI and editors)`;
+  authbook kernel                     register the tslab kernel only (for CI and editors)
+  authbook tutorial-html [--out DIR]  run every notebook and write them as HTML pages (default tutorial-html/)`;
 
 // bcrypt hashes on libuv's threadpool: one thread per core keeps logins at full speed without
 // starving the event loop. Must be set before the pool first starts.
@@ -115,6 +118,11 @@ async function main(argv: string[]): Promise<void> {
     } catch (error) {
       throw new CliError((error as Error).message); // e.g. tslab missing: the message says what to run
     }
+    return;
+  }
+  if (command === 'tutorial-html') {
+    const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+    await exportTutorial({ outDir: values.out === undefined ? undefined : path.resolve(values.out) });
     return;
   }
   const config = loadConfig();

@@ -1,13 +1,56 @@
-// A Config as rows a person can read, with every secret replaced by a mark: a key object shows
-// only its size, and any setting named like a password or secret only that it is set. Redaction
-// goes by type and name, not by a list, so a secret added to Config later stays hidden too.
+// A Config as rows a person can read: the environment variable an operator sets, the setting it
+// became, and its value, with every secret replaced by a mark. Redaction goes by type and name, not
+// by a list, so a secret added to Config later stays hidden too. The variable names are a table
+// here (loadConfig keeps its schema private); a test checks loadConfig reads each one.
 import { KeyObject } from 'node:crypto';
 import type { Config } from '../config';
 
 export interface ConfigRow {
+  /** The environment variable, or '' for what loadConfig works out itself. */
+  variable: string;
   setting: string;
   value: string;
 }
+
+/** Each setting's environment variable, by the setting's dotted name. */
+export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
+  nodeEnv: 'NODE_ENV',
+  host: 'HOST',
+  port: 'PORT',
+  databasePath: 'DATABASE_PATH',
+  jwtSecret: 'JWT_SECRET',
+  jwtIssuer: 'JWT_ISSUER',
+  jwtAudience: 'JWT_AUDIENCE',
+  accessTokenTtlSeconds: 'ACCESS_TOKEN_TTL',
+  refreshTokenTtlSeconds: 'REFRESH_TOKEN_TTL',
+  sessionMaxAgeSeconds: 'SESSION_MAX_AGE',
+  maxSessionsPerUser: 'MAX_SESSIONS_PER_USER',
+  clockSkewSeconds: 'CLOCK_SKEW',
+  bcryptRounds: 'BCRYPT_ROUNDS',
+  'password.minLength': 'PASSWORD_MIN_LENGTH',
+  'password.maxLength': 'PASSWORD_MAX_LENGTH',
+  'password.requireMixedCharacters': 'PASSWORD_REQUIRE_MIXED',
+  bootstrapAdmin: 'ADMIN_EMAIL, ADMIN_PASSWORD', // when neither is set
+  'bootstrapAdmin.email': 'ADMIN_EMAIL',
+  'bootstrapAdmin.password': 'ADMIN_PASSWORD',
+  'bootstrapAdmin.username': 'ADMIN_USERNAME',
+  trustProxy: 'TRUST_PROXY',
+  'rateLimit.enabled': 'RATE_LIMIT',
+  'rateLimit.windowSeconds': 'RATE_LIMIT_WINDOW',
+  'rateLimit.loginFailuresPerWindow': 'RATE_LIMIT_LOGIN',
+  'rateLimit.registerPerWindow': 'RATE_LIMIT_REGISTER',
+  'rateLimit.refreshFailuresPerWindow': 'RATE_LIMIT_REFRESH',
+  'rateLimit.passwordChangesPerWindow': 'RATE_LIMIT_PASSWORD',
+  'rateLimit.passwordChangesPerUserPerWindow': 'RATE_LIMIT_PASSWORD_USER',
+  'rateLimit.lockoutThreshold': 'LOCKOUT_THRESHOLD',
+  'rateLimit.deviceLockoutThreshold': 'LOCKOUT_DEVICE_THRESHOLD',
+  'rateLimit.lockoutBaseSeconds': 'LOCKOUT_BASE',
+  'rateLimit.lockoutMaxSeconds': 'LOCKOUT_MAX',
+  deviceTokenTtlSeconds: 'DEVICE_TOKEN_TTL',
+  publicTunnel: 'PUBLIC_TUNNEL',
+  logLevel: 'LOG_LEVEL',
+  bodyLimitBytes: 'BODY_LIMIT',
+};
 
 const SECRET_MARK = '••••••••';
 const SECRET_NAME = /(password|secret)$/i;
@@ -19,11 +62,12 @@ function describe(setting: string, value: unknown): string {
 }
 
 /**
- * One row per setting, nested settings flattened with dots (`rateLimit.loginPerWindow`).
+ * One row per setting, nested settings flattened with dots (`rateLimit.lockoutBaseSeconds`), in
+ * the order of Config.
  *
  * @example
  * tslab.display.html(htmlTable(configRows(config)));
- * // jwtSecret   ••••••••  (48-byte key, hidden)
+ * // LOCKOUT_BASE   rateLimit.lockoutBaseSeconds   60
  */
 export function configRows(config: Config): ConfigRow[] {
   const rows: ConfigRow[] = [];
@@ -31,7 +75,7 @@ export function configRows(config: Config): ConfigRow[] {
     if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof KeyObject)) {
       for (const [key, inner] of Object.entries(value)) add(`${setting}.${key}`, inner);
     } else {
-      rows.push({ setting, value: describe(setting, value) });
+      rows.push({ variable: CONFIG_VARIABLES[setting] ?? '', setting, value: describe(setting, value) });
     }
   };
   for (const [setting, value] of Object.entries(config)) add(setting, value);

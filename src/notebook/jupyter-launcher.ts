@@ -1,10 +1,11 @@
 // `npm run notebook`: register the kernel, find Jupyter (Lab, else the classic Notebook), and start
-// it in notebooks/. When Jupyter is missing it says exactly how to get it; on Debian as root (a
+// it at the project root with the first notebook open: served from the root, the notebooks' "Source:"
+// links reach src/. When Jupyter is missing it says exactly how to get it; on Debian as root (a
 // container, a workshop VM) it installs the Debian packages itself, saying what it runs.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { jupyterEnv, PROJECT_ROOT, registerKernel } from './kernel-spec';
+import { jupyterEnv, PROJECT_ROOT, registerKernel, writeJupyterConfig } from './kernel-spec';
 
 export const JUPYTER_INSTALL_HINT = `Jupyter is not installed (no "jupyter lab" or "jupyter notebook" on PATH). Get it with one of:
   pip install jupyterlab                                   (or: pip install notebook)
@@ -38,8 +39,11 @@ function installWithApt(): boolean {
   return installed;
 }
 
+/** The notebook Jupyter opens first, relative to the project root it serves. */
+const FIRST_NOTEBOOK = path.join('notebooks', '01-install.ipynb');
+
 /**
- * Registers the kernel and runs Jupyter in notebooks/ until it exits; `args` go to Jupyter
+ * Registers the kernel and runs Jupyter at the project root until it exits; `args` go to Jupyter
  * (e.g. `--no-browser --ip=0.0.0.0`). Resolves with Jupyter's exit code.
  *
  * @example
@@ -47,6 +51,7 @@ function installWithApt(): boolean {
  */
 export async function openTutorial(args: string[] = [], root: string = PROJECT_ROOT): Promise<number> {
   registerKernel(root);
+  writeJupyterConfig(root);
   const env = jupyterEnv(root);
   let app = findJupyterApp(env);
   if (app === null && canInstallWithApt() && installWithApt()) app = findJupyterApp(env);
@@ -54,11 +59,11 @@ export async function openTutorial(args: string[] = [], root: string = PROJECT_R
     console.error(JUPYTER_INSTALL_HINT);
     return 1;
   }
-  const notebooks = path.join(root, 'notebooks');
-  // Jupyter serves its working folder. It refuses to run as root unless told (containers often are).
-  const jupyterArgs = [app, ...(isRoot() ? ['--allow-root'] : []), ...args];
-  console.log(`Starting: jupyter ${jupyterArgs.join(' ')}\nOpen the numbered notebooks in order; choose the "TypeScript (authbook)" kernel if asked.`);
-  const child = spawn('jupyter', jupyterArgs, { cwd: notebooks, env, stdio: 'inherit' });
+  // Jupyter serves its working folder and opens the file it is given. It refuses to run as root
+  // unless told (containers often are).
+  const jupyterArgs = [app, FIRST_NOTEBOOK, ...(isRoot() ? ['--allow-root'] : []), ...args];
+  console.log(`Starting: jupyter ${jupyterArgs.join(' ')}\nOpen the numbered notebooks in notebooks/ in order; choose the "TypeScript (authbook)" kernel if asked.`);
+  const child = spawn('jupyter', jupyterArgs, { cwd: root, env, stdio: 'inherit' });
   // Ctrl-C reaches Jupyter too (same terminal), and Jupyter asks before shutting down: this process
   // waits for it. A SIGTERM (a process manager, `timeout`) is passed on, so no Jupyter is orphaned.
   const ignoreInterrupt = () => {};

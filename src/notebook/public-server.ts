@@ -1,11 +1,13 @@
 // The tutorial server with a public URL: startTutorialServer, then openTunnel in front of it. When
 // the tunnel cannot open (offline, blocked, a bad LT_HOST) the server keeps running locally and the
 // reason is kept for the notebook to explain. Settings come from LT_* variables, so a workshop can
-// point every learner at its own localtunnel server without editing a notebook.
+// point every learner at its own localtunnel server without editing a notebook. With `shareFile`,
+// the other notebooks' kernels can find it (shared-server.ts).
 import { isTunnelError } from '../tunnel/tunnel-error';
 import { openTunnel } from '../tunnel/open-tunnel';
 import type { TunnelEvent, TunnelHandle } from '../tunnel/tunnel-supervisor';
 import { escapeHtml } from './html';
+import { announceServer, describeServer, type ServerAnnouncement } from './shared-server';
 import { startTutorialServer, type TutorialServer } from './tutorial-server';
 
 export interface TunnelChoice {
@@ -58,6 +60,8 @@ export interface PublicServerOptions {
   onEvent?: (event: TunnelEvent) => void;
   /** Extra configuration variables for the server. */
   env?: Record<string, string>;
+  /** Announce the server (URLs, admin login) in this file, mode 0600, until close() or the kernel's end. */
+  shareFile?: string;
 }
 
 /**
@@ -66,7 +70,7 @@ export interface PublicServerOptions {
  * console.log(pub.url, pub.tunnelProblem ?? 'public');
  * await pub.close();
  */
-export async function startPublicServer({ tunnel: choice, onUrl, onEvent, env = {} }: PublicServerOptions): Promise<PublicServer> {
+export async function startPublicServer({ tunnel: choice, onUrl, onEvent, env = {}, shareFile }: PublicServerOptions): Promise<PublicServer> {
   // #region public-server
   // Behind a tunnel every request arrives from the tunnel client on 127.0.0.1; the tunnel server
   // appends the visitor's address to X-Forwarded-For, and TRUST_PROXY=1 believes that one entry only.
@@ -74,6 +78,7 @@ export async function startPublicServer({ tunnel: choice, onUrl, onEvent, env = 
   const server = await startTutorialServer({ ...(choice ? { TRUST_PROXY: '1', PUBLIC_TUNNEL: 'on' } : {}), ...env });
   let tunnel: TunnelHandle | null = null;
   let tunnelProblem: string | null = null;
+  let announcement: ServerAnnouncement | undefined;
   if (choice) {
     try {
       tunnel = await openTunnel({
@@ -83,7 +88,10 @@ export async function startPublicServer({ tunnel: choice, onUrl, onEvent, env = 
         subdomain: choice.subdomain,
         timeoutMs: choice.timeoutMs,
         probeAddress: choice.address,
-        onUrl,
+        onUrl: (url) => {
+          onUrl?.(url);
+          announcement?.update(); // a reopened tunnel's new URL
+        },
         onEvent,
       });
     } catch (error) {
@@ -95,7 +103,7 @@ export async function startPublicServer({ tunnel: choice, onUrl, onEvent, env = 
     }
   }
   // #endregion public-server
-  return {
+  const pub: PublicServer = {
     server,
     tunnel,
     tunnelProblem,
@@ -104,10 +112,13 @@ export async function startPublicServer({ tunnel: choice, onUrl, onEvent, env = 
     },
     address: tunnel ? choice?.address : undefined,
     async close() {
+      announcement?.remove();
       await tunnel?.close();
       await server.close();
     },
   };
+  if (shareFile) announcement = announceServer(describeServer(pub), shareFile);
+  return pub;
 }
 
 /**

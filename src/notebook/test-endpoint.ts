@@ -25,6 +25,7 @@ export interface EndpointOptions {
 
 export interface EndpointResponse {
   status: number;
+  /** Lower-case names; repeated headers joined with ', ', except Set-Cookie lines, joined with '\n'. */
   headers: Record<string, string>;
   /** Parsed JSON, or undefined when the body is not JSON. */
   body: any;
@@ -96,7 +97,8 @@ export async function callEndpoint(method: string, urlPath: string, options: End
     body = undefined;
   }
   const flatHeaders = Object.fromEntries(
-    Object.entries(rawHeaders).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]),
+    // A Set-Cookie line may itself hold ', ' (in Expires), so its lines stay apart.
+    Object.entries(rawHeaders).map(([name, value]) => [name, Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : String(value)]),
   );
   return { status, headers: flatHeaders, body, text };
 }

@@ -1,12 +1,13 @@
 // The server the notebooks talk to: the real startServer on a free port, with a fresh database in
 // its own temp folder, and a bootstrap admin whose password is generated here and never printed.
-// close() stops the server and deletes the folder, so a notebook leaves nothing behind.
+// close() stops the server and deletes the folder; so does the kernel's end, if close() never came.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type BootstrapAdmin, type Config } from '../config';
 import { startServer, type RunningServer } from '../server';
+import { onKernelExit } from './kernel-exit';
 
 export interface TutorialServer {
   /** e.g. http://127.0.0.1:41234 */
@@ -30,6 +31,7 @@ export interface TutorialServer {
  */
 export async function startTutorialServer(env: Record<string, string> = {}): Promise<TutorialServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbook-notebook-'));
+  const removeDir = onKernelExit(() => fs.rmSync(dir, { recursive: true, force: true }));
   // ADMIN_* in `env` (a workshop host's own admin) win over the generated one.
   const admin: BootstrapAdmin = {
     email: env.ADMIN_EMAIL ?? 'root@example.com',
@@ -55,11 +57,11 @@ export async function startTutorialServer(env: Record<string, string> = {}): Pro
       dir,
       async close() {
         await running.close();
-        fs.rmSync(dir, { recursive: true, force: true });
+        removeDir();
       },
     };
   } catch (error) {
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDir();
     throw error;
   }
 }

@@ -1,15 +1,13 @@
-// Executes one notebook headless on the real tslab kernel with `jupyter nbconvert --execute` and
-// returns what its cells printed and displayed. A failing cell rejects with that cell's source and
-// stderr (nbconvert-config.py prints them; tslab's own error report is an empty traceback).
-import { spawn } from 'node:child_process';
+// Executes one notebook headless on the real tslab kernel (through src/notebook/nbconvert.ts, as
+// `npm run tutorial:html` does) and returns what its cells printed and displayed. A learner's ways
+// of running it can be applied first: every code cell twice in a row (Shift-Enter twice), and edits
+// the text invites. The kernel gets its own TMPDIR, so the test can see what it left behind.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jupyterEnv, PROJECT_ROOT } from '../../src/notebook/kernel-spec';
+import { executeNotebookJson, notebookToHtml, NOTEBOOKS_DIR } from '../../src/notebook/nbconvert';
 
-export const NOTEBOOKS_DIR = path.join(PROJECT_ROOT, 'notebooks');
-const CONFIG_FILE = path.join(__dirname, 'nbconvert-config.py');
-const CELL_TIMEOUT_SECONDS = 240;
+export { NOTEBOOKS_DIR };
 
 interface Output {
   output_type: string;
@@ -18,30 +16,85 @@ interface Output {
   data?: Record<string, string | string[]>;
 }
 
+interface NotebookCell {
+  cell_type: string;
+  id?: string;
+  source: string | string[];
+  metadata: { tags?: string[] };
+  outputs?: Output[];
+}
+
 export interface ExecutedCell {
   source: string;
   tags: string[];
+  /** True for the second run of a cell run twice. */
+  again: boolean;
   /** Everything the cell printed (stdout and stderr) and its plain-text results, in order. */
   text: string;
-  /** Rich outputs by MIME type (text/html, image/svg+xml, text/markdown), concatenated. */
+  /** Rich outputs by MIME type (text/html, text/markdown), concatenated. */
   rich: Record<string, string>;
 }
 
-export interface ExecutedNotebook {
+export interface CellsView {
   cells: ExecutedCell[];
   /** All cells' text, joined: for "somewhere in the notebook it said ..." assertions. */
   text: string;
   /** All rich outputs of one MIME type, joined. */
   richOf(mime: string): string;
+  /** Lines starting with ✓ or ✗. */
+  checkLines(): string[];
+}
+
+export interface ExecutedNotebook extends CellsView {
+  /** The second runs only, when every cell ran twice. */
+  again: CellsView;
+  /** The executed notebook as nbconvert's HTML page, when asked for. */
+  html?: string;
+  /** What the kernel left in its TMPDIR. */
+  leftovers: string[];
+}
+
+/** A change to one code cell: `find` must occur in exactly one of them. */
+export interface NotebookEdit {
+  find: string;
+  replace: string;
+}
+
+export interface RunOptions {
+  /** Variables for the kernel (LT_HOST, ...). */
+  env?: Record<string, string>;
+  /** Run every code cell twice in a row, in one kernel. */
+  twice?: boolean;
+  edits?: NotebookEdit[];
+  /** Also export the executed notebook as HTML. */
+  html?: boolean;
 }
 
 const joined = (value: string | string[] | undefined): string => (Array.isArray(value) ? value.join('') : (value ?? ''));
 
-function readExecuted(file: string): ExecutedNotebook {
-  const notebook = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    cells: Array<{ cell_type: string; source: string | string[]; metadata: { tags?: string[] }; outputs?: Output[] }>;
+function applyEdits(cells: NotebookCell[], edits: NotebookEdit[]): void {
+  for (const { find, replace } of edits) {
+    const matching = cells.filter((cell) => cell.cell_type === 'code' && joined(cell.source).includes(find));
+    if (matching.length !== 1) throw new Error(`edit "${find}" matches ${matching.length} code cells, not one`);
+    matching[0].source = joined(matching[0].source).replace(find, replace);
+  }
+}
+
+const AGAIN_TAG = 'test-run-again';
+
+function view(cells: ExecutedCell[]): CellsView {
+  const text = cells.map((cell) => cell.text).join('\n');
+  return {
+    cells,
+    text,
+    richOf: (mime) => cells.map((cell) => cell.rich[mime] ?? '').join('\n'),
+    checkLines: () => text.split('\n').filter((line) => /^[✓✗] /.test(line)),
   };
-  const cells = notebook.cells
+}
+
+function readExecuted(file: string): ExecutedCell[] {
+  const notebook = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: NotebookCell[] };
+  return notebook.cells
     .filter((cell) => cell.cell_type === 'code')
     .map((cell): ExecutedCell => {
       const rich: Record<string, string> = {};
@@ -53,51 +106,34 @@ function readExecuted(file: string): ExecutedNotebook {
           else rich[mime] = (rich[mime] ?? '') + joined(value);
         }
       }
-      return { source: joined(cell.source), tags: cell.metadata.tags ?? [], text, rich };
+      const tags = cell.metadata.tags ?? [];
+      return { source: joined(cell.source), tags: tags.filter((tag) => tag !== AGAIN_TAG), again: tags.includes(AGAIN_TAG), text, rich };
     });
-  return {
-    cells,
-    text: cells.map((cell) => cell.text).join('\n'),
-    richOf: (mime) => cells.map((cell) => cell.rich[mime] ?? '').join('\n'),
-  };
 }
 
-/** The part of nbconvert's stderr worth reading: our hook's report, else the last lines. */
-function failureReport(stderr: string): string {
-  const start = stderr.indexOf('NOTEBOOK CELL');
-  if (start === -1) return stderr.split('\n').slice(-30).join('\n');
-  const end = stderr.indexOf('Traceback (most recent call last)', start);
-  return stderr.slice(start, end === -1 ? undefined : end).trim();
-}
-
-/**
- * Runs notebooks/<name> in a fresh kernel; `env` reaches the kernel (e.g. LT_HOST).
- * Resolves with its outputs; rejects naming the failing cell.
- */
-export async function executeNotebook(name: string, env: Record<string, string> = {}): Promise<ExecutedNotebook> {
-  const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbook-nbtest-'));
+/** Runs notebooks/<name> in a fresh kernel; rejects naming the failing cell. */
+export async function executeNotebook(name: string, { env = {}, twice = false, edits = [], html = false }: RunOptions = {}): Promise<ExecutedNotebook> {
+  const notebook = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8')) as { cells: NotebookCell[] };
+  applyEdits(notebook.cells, edits);
+  if (twice) {
+    notebook.cells = notebook.cells.flatMap((cell) =>
+      cell.cell_type === 'code' ? [cell, { ...cell, id: `${cell.id}-again`, metadata: { ...cell.metadata, tags: [...(cell.metadata.tags ?? []), AGAIN_TAG] } }] : [cell],
+    );
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'authbook-nbtest-'));
+  const kernelTmp = path.join(work, 'tmp');
+  fs.mkdirSync(kernelTmp);
   try {
-    const args = [
-      'nbconvert',
-      `--config=${CONFIG_FILE}`,
-      '--to=notebook',
-      '--execute',
-      `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_SECONDS}`,
-      `--output-dir=${outputDir}`,
-      '--output=executed',
-      path.join(NOTEBOOKS_DIR, name),
-    ];
-    // Asynchronous on purpose: a fixture server in this process (the loopback tunnel) must keep serving.
-    const child = spawn('jupyter', args, { cwd: NOTEBOOKS_DIR, env: { ...jupyterEnv(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
-    if (code !== 0) throw new Error(`notebook ${name} failed (exit ${code}):\n${failureReport(stderr)}`);
-    return readExecuted(path.join(outputDir, 'executed.ipynb'));
+    const executed = path.join(work, 'executed.ipynb');
+    await executeNotebookJson(JSON.stringify(notebook), executed, { TMPDIR: kernelTmp, ...env });
+    const cells = readExecuted(executed);
+    let page: string | undefined;
+    if (html) {
+      await notebookToHtml(executed, path.join(work, 'page.html'));
+      page = fs.readFileSync(path.join(work, 'page.html'), 'utf8');
+    }
+    return { ...view(cells), again: view(cells.filter((cell) => cell.again)), html: page, leftovers: fs.readdirSync(kernelTmp) };
   } finally {
-    fs.rmSync(outputDir, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
   }
 }
