@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The command line: `serve` (what npm start runs) and `create-user` (how an operator makes the
 // first admin without ADMIN_EMAIL). Bad configuration ends here in one line naming the variable.
+import cluster from 'node:cluster';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReadStream } from 'node:tty';
@@ -9,9 +10,9 @@ import bcrypt from 'bcrypt';
 import pino from 'pino';
 import { createAuthService } from './auth/auth-service';
 import { isAuthError } from './auth/errors';
+import { reportListening, superviseWorkers, workerSlot } from './cluster';
 import { ConfigError, loadConfig, type Config } from './config';
-import { openDatabase } from './db/open-database';
-import { createSqliteStore } from './db/sqlite-store';
+import { DatabaseOpenError, openStore } from './db/open-store';
 import { openTutorial } from './notebook/jupyter-launcher';
 import { registerKernel } from './notebook/kernel-spec';
 import { exportTutorial } from './notebook/tutorial-export';
@@ -33,12 +34,15 @@ const USAGE = `usage:
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(2, os.availableParallelism()));
 
 async function serve(config: Config): Promise<void> {
-  const reniced = await lowerThreadpoolPriority(() => bcrypt.genSalt(4)); // before anything else uses the pool
   const logger = pino({ level: config.logLevel });
+  const slot = workerSlot();
+  if (slot === null) for (const warning of config.warnings) logger.warn(warning); // once, not per worker
+  if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config.workers, logger);
+  const reniced = await lowerThreadpoolPriority(() => bcrypt.genSalt(4)); // before anything else uses the pool
   logger.debug({ threads: reniced }, 'threadpool priority lowered');
-  for (const warning of config.warnings) logger.warn(warning);
-  const running = await startServer({ config, logger });
-  console.log(`authbook listening on ${running.url}`);
+  const running = await startServer({ config, logger, leader: slot === null || slot === 0 });
+  if (slot === null) console.log(`authbook listening on ${running.url}`);
+  else reportListening(running.url);
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     running.close().then(() => process.exit(0));
@@ -84,13 +88,13 @@ async function createUser(config: Config, args: string[]): Promise<void> {
   const { values } = parseCreateUserArgs(args);
   const password = values['password-stdin'] ? await readPassword() : undefined;
   if (!values.username || !values.email || !password) throw new CliError('create-user needs --username, --email and --password-stdin');
-  const store = createSqliteStore(openDatabase(config.databasePath));
+  const store = await openStore(config);
   try {
     const auth = createAuthService({ config, store });
     const user = await auth.createUser({ username: values.username, email: values.email, password, role: values.role });
     console.log(`created user ${user.id} (${user.username}, ${user.email}, role ${user.role})`);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -128,7 +132,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const expected = error instanceof ConfigError || error instanceof CliError || isAuthError(error);
+  const expected = error instanceof ConfigError || error instanceof CliError || error instanceof DatabaseOpenError || isAuthError(error);
   const hint = (error as NodeJS.ErrnoException)?.code === 'EADDRINUSE' ? ' (is another server running? set PORT)' : '';
   console.error(`authbook: ${error instanceof Error ? error.message : String(error)}${hint}`);
   if (!expected && error instanceof Error && !hint) console.error(error.stack);

@@ -38,11 +38,23 @@ export interface BootstrapAdmin {
   username: string;
 }
 
+/**
+ * Where the data lives: the SQLite file at databasePath (the default), or a PostgreSQL server that
+ * several processes share. The URL is kept without its password, so it can be shown and logged.
+ */
+export type DatabaseConfig =
+  | { kind: 'sqlite' }
+  | { kind: 'postgres'; url: string; password: string | null; poolSize: number };
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   host: string;
   port: number;
+  /** The SQLite file; also the folder of the generated jwt-secret, on either backend. */
   databasePath: string;
+  database: DatabaseConfig;
+  /** Processes serving the port (node:cluster); 1: this process alone. */
+  workers: number;
   jwtSecret: KeyObject;
   /** Where the secret came from: the environment, or the generated file beside the database. */
   jwtSecretSource: string;
@@ -146,6 +158,13 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: integer(0, 65535).default(5000),
   DATABASE_PATH: z.string().trim().min(1).default(path.join('data', 'authbook.db')),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v) && ['postgres:', 'postgresql:'].includes(new URL(v).protocol), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: integer(1, 1000).default(10),
+  WORKERS: integer(1, 64).default(1),
   JWT_SECRET: z
     .string()
     .refine(isStrongJwtSecret, `must be at least ${MIN_JWT_SECRET_BYTES} bytes (try: openssl rand -base64 48)`)
@@ -184,6 +203,14 @@ const envSchema = z.object({
 
 type Env = Record<string, string | undefined>;
 
+/** postgres://user:secret@host/db -> the URL without its password, and the password (decoded). */
+function splitPassword(text: string): { url: string; password: string | null } {
+  const url = new URL(text);
+  const password = url.password === '' ? null : decodeURIComponent(url.password);
+  url.password = '';
+  return { url: url.toString(), password };
+}
+
 /**
  * Reads and validates the configuration. Throws ConfigError naming every bad variable.
  * Without JWT_SECRET outside production, a secret is generated once into a 0600 file beside the
@@ -221,6 +248,8 @@ export function loadConfig(env: Env = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     databasePath: e.DATABASE_PATH,
+    database: e.DATABASE_URL === undefined ? { kind: 'sqlite' } : { kind: 'postgres', ...splitPassword(e.DATABASE_URL), poolSize: e.DATABASE_POOL_SIZE },
+    workers: e.WORKERS,
     jwtSecret: secret.key,
     jwtSecretSource: secret.source,
     jwtIssuer: e.JWT_ISSUER,

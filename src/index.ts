@@ -1,11 +1,14 @@
 // The package's public face: what the notebooks, the CLI and an embedding application import.
 // Notebooks import only from here (through dist/), so what they teach is the public API.
 export { loadConfig, ConfigError, parseDurationSeconds } from './config';
-export type { Config, RateLimitConfig, PasswordPolicyConfig, BootstrapAdmin } from './config';
-export { openDatabase } from './db/open-database';
-export type { SqliteDatabase } from './db/open-database';
-export { SCHEMA_VERSION } from './db/migrations';
-export { createSqliteStore } from './db/sqlite-store';
+export type { Config, DatabaseConfig, RateLimitConfig, PasswordPolicyConfig, BootstrapAdmin } from './config';
+export { openDatabase } from './db/sqlite/open-database';
+export type { SqliteDatabase } from './db/sqlite/open-database';
+export { SCHEMA_VERSION } from './db/sqlite/migrations';
+export { createSqliteStore } from './db/sqlite/sqlite-store';
+export { openPostgresStore } from './db/postgres/postgres-store';
+export { POSTGRES_SCHEMA_VERSION } from './db/postgres/migrations';
+export { openStore, DatabaseOpenError } from './db/open-store';
 export type { AuthStore, UserRecord, RequestUser, RoleRecord, SessionRecord, AuditRecord } from './db/store';
 export { createAuthService } from './auth/auth-service';
 export type { AuthService } from './auth/auth-service';

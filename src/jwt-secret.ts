@@ -69,11 +69,13 @@ export function resolveJwtSecret(value: string | undefined, databasePath: string
   createPrivateFolder(path.dirname(file));
   const secret = randomBytes(48);
   try {
-    // 'wx' fails if another process created it first; then we read theirs, so both agree.
-    fs.writeFileSync(file, secret.toString('base64') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+    if (!publishSecretFile(file, secret)) {
+      // Another process created it first: read theirs, so both agree. It was whole when it appeared.
+      const raced = readSecretFile(file);
+      if (raced) return { key: createSecretKey(raced), source: file };
+      return { problem: `JWT_SECRET not set and ${file} exists but holds no usable secret` };
+    }
   } catch (error) {
-    const raced = readSecretFile(file);
-    if (raced) return { key: createSecretKey(raced), source: file };
     return { problem: `JWT_SECRET not set and ${file} could not be written: ${(error as Error).message}` };
   }
   return {
@@ -81,6 +83,31 @@ export function resolveJwtSecret(value: string | undefined, databasePath: string
     source: file,
     warning: `JWT_SECRET not set: generated a development secret in ${file} (set JWT_SECRET in production)`,
   };
+}
+
+/**
+ * Creates `file` holding the secret, atomically: written whole (and synced) under a private
+ * temporary name, then hard-linked into place. The link fails if the file exists, so of processes
+ * starting together exactly one creates it, and none ever reads it half-written. False: it existed.
+ */
+function publishSecretFile(file: string, secret: Buffer): boolean {
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const fd = fs.openSync(temporary, 'wx', PRIVATE_FILE_MODE);
+    try {
+      fs.writeSync(fd, secret.toString('base64') + '\n');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.linkSync(temporary, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
 }
 
 function readSecretFile(file: string): Buffer | null {

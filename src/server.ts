@@ -1,14 +1,15 @@
 // startServer: open the database, build the rules and the app, create the bootstrap admin, listen,
 // and prune stale rows on a timer. close() stops accepting, lets in-flight requests finish, then
 // closes the database. Signal handling belongs to the CLI, not here: notebooks call this too.
+// Several processes may start on one database at once (cluster.ts, or separate hosts): each
+// migrates under a lock, and the bootstrap admin is created by whichever gets there first.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { createAuthService, type AuthService } from './auth/auth-service';
 import { isAuthError } from './auth/errors';
-import { ConfigError, type Config } from './config';
-import { openDatabase } from './db/open-database';
-import { createSqliteStore } from './db/sqlite-store';
+import { ConfigError, type BootstrapAdmin, type Config } from './config';
+import { openStore } from './db/open-store';
 import { createApp } from './http/app';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
@@ -37,6 +38,25 @@ export interface RunningServer {
 export interface StartOptions {
   config: Config;
   logger?: Logger;
+  /**
+   * This process creates the bootstrap admin and prunes on a timer (default true). In a cluster
+   * only the first worker leads; the others just serve.
+   */
+  leader?: boolean;
+}
+
+/**
+ * Creates the bootstrap admin unless its email has an account. When processes start together on a
+ * fresh database they all try: the store lets one insert win and answers email_taken to the rest,
+ * which is the same outcome as finding it.
+ */
+async function ensureBootstrapAdmin(auth: AuthService, admin: BootstrapAdmin): Promise<'created' | 'exists'> {
+  try {
+    return await auth.ensureBootstrapAdmin(admin);
+  } catch (error) {
+    if (isAuthError(error) && error.code === 'email_taken') return 'exists';
+    throw error;
+  }
 }
 
 /**
@@ -45,23 +65,26 @@ export interface StartOptions {
  * console.log(running.url); // http://127.0.0.1:41234
  * await running.close();
  */
-export async function startServer({ config, logger = pino({ level: 'silent' }) }: StartOptions): Promise<RunningServer> {
-  const store = createSqliteStore(openDatabase(config.databasePath));
+export async function startServer({ config, logger = pino({ level: 'silent' }), leader = true }: StartOptions): Promise<RunningServer> {
+  const store = await openStore(config, {
+    onIdleError: (error) => logger.warn({ reason: error.message }, 'an idle database connection failed; the pool reconnects'),
+  });
   const auth = createAuthService({ config, store });
   try {
-    if (config.bootstrapAdmin) {
-      const outcome = await auth.ensureBootstrapAdmin(config.bootstrapAdmin);
+    if (leader && config.bootstrapAdmin) {
+      const outcome = await ensureBootstrapAdmin(auth, config.bootstrapAdmin);
       logger.info({ email: config.bootstrapAdmin.email, outcome }, 'bootstrap admin');
     }
   } catch (error) {
-    store.close();
+    await store.close();
     // A weak or clashing bootstrap admin is a configuration problem: say which variables.
     throw isAuthError(error) ? new ConfigError([`bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): ${error.message}`]) : error;
   }
   const prune = () => auth.prune().catch((error: unknown) => logger.error({ err: error }, 'prune failed'));
-  void prune();
-  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
-  pruneTimer.unref();
+  // One process prunes (the leader); the PostgreSQL store also lets only one prune at a time.
+  const pruneTimer = leader ? setInterval(prune, PRUNE_INTERVAL_MS) : null;
+  if (leader) void prune();
+  pruneTimer?.unref();
 
   const server = createServer(
     {
@@ -82,8 +105,8 @@ export async function startServer({ config, logger = pino({ level: 'silent' }) }
       server.once('error', reject);
     });
   } catch (error) {
-    clearInterval(pruneTimer);
-    store.close();
+    clearInterval(pruneTimer ?? undefined);
+    await store.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -97,7 +120,7 @@ export async function startServer({ config, logger = pino({ level: 'silent' }) }
     auth,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        clearInterval(pruneTimer);
+        clearInterval(pruneTimer ?? undefined);
         // Keep-alive connections stay open after their response: close each as soon as it is idle,
         // and after the grace period close whatever is left.
         const sweep = setInterval(() => server.closeIdleConnections(), 25);
@@ -105,8 +128,7 @@ export async function startServer({ config, logger = pino({ level: 'silent' }) }
         server.close(() => {
           clearInterval(sweep);
           clearTimeout(deadline);
-          store.close();
-          resolve();
+          store.close().then(resolve, resolve);
         });
         server.closeIdleConnections();
       });

@@ -1,6 +1,7 @@
 // The storage interface the rules in auth/ talk to: coarse operations, each one whole transaction,
-// returning plain records. SQLite implements it (sqlite-store.ts); another database could, without
-// touching auth/ or http/. Expected outcomes (a taken email, a spent token) are return values.
+// returning plain records. SQLite implements it (sqlite/sqlite-store.ts) and PostgreSQL too
+// (postgres/postgres-store.ts), for several processes on one database; auth/ and http/ cannot tell
+// which. Expected outcomes (a taken email, a spent token) are return values.
 
 export interface UserRecord {
   id: number;
@@ -208,5 +209,6 @@ export interface AuthStore {
   rowCounts(): Promise<Record<string, number>>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
-  close(): void;
+  /** Closes the database (all of its connections). */
+  close(): Promise<void>;
 }

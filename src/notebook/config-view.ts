@@ -18,6 +18,11 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   host: 'HOST',
   port: 'PORT',
   databasePath: 'DATABASE_PATH',
+  'database.kind': 'DATABASE_URL', // sqlite when it is not set
+  'database.url': 'DATABASE_URL',
+  'database.password': 'DATABASE_URL', // hidden: the name ends in "password"
+  'database.poolSize': 'DATABASE_POOL_SIZE',
+  workers: 'WORKERS',
   jwtSecret: 'JWT_SECRET',
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',

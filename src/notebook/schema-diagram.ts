@@ -2,7 +2,7 @@
 // table_info and foreign_key_list pragmas), so the picture is the schema the migrations built and
 // cannot drift from it. Tables with foreign keys stand in columns, each to the right of what it
 // references; tables without any stand in a row below.
-import type { SqliteDatabase } from '../db/open-database';
+import type { SqliteDatabase } from '../db/sqlite/open-database';
 import { escapeHtml } from './html';
 
 interface Column {

@@ -1,32 +1,43 @@
 // npm run bench: measures authbook against the machine's bcrypt limit and a minimal ideal
 // Express + jsonwebtoken + SQLite server, in one run so a noisy machine cancels out. Prints a table
 // and one JSON line per measurement. Not part of npm test: numbers are for people, not assertions.
-//   node test/bench/run-bench.mjs [--users 1000,100000] [--seconds 10]
-import { spawn } from 'node:child_process';
+// --store postgres (or sqlite,postgres) runs authbook on PostgreSQL too, in a scratch database made
+// on the server --database-url names (default $AUTHBOOK_BENCH_DATABASE_URL), seeded with the same
+// rows; GET /users/me on each store is measured in the same rounds, so the ratio is fair.
+//   node test/bench/run-bench.mjs [--users 1000,100000] [--seconds 10] [--store sqlite,postgres]
+//                                 [--database-url postgres://...] [--workers 1]
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { HERE, probeLatency, registerStorm, scratchPostgres, startAuthbook, startChild, stopChildren } from './harness.mjs';
 import { BENCH_PASSWORD, seed } from './seed.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 const bcrypt = require('bcrypt');
-const Database = require('better-sqlite3');
-const { createPasswordHasher } = require('../../dist/index.js');
+const { openStore } = require('../../dist/index.js');
 
 const { values: args } = parseArgs({
-  options: { users: { type: 'string', default: '1000,100000' }, seconds: { type: 'string', default: '10' } },
+  options: {
+    users: { type: 'string', default: '1000,100000' },
+    seconds: { type: 'string', default: '10' },
+    store: { type: 'string', default: 'sqlite' },
+    'database-url': { type: 'string', default: process.env.AUTHBOOK_BENCH_DATABASE_URL },
+    workers: { type: 'string', default: '1' },
+  },
 });
+const STORES = args.store.split(',');
+if (STORES.some((store) => !['sqlite', 'postgres'].includes(store))) throw new Error('--store takes sqlite, postgres or sqlite,postgres');
+if (STORES.includes('postgres') && !args['database-url']) {
+  console.error('--store postgres needs a server to make a scratch database on: --database-url postgres://user@host:port/postgres');
+  process.exit(2);
+}
 const SECONDS = Number(args.seconds);
 const ROUNDS = Number(process.env.BCRYPT_ROUNDS ?? 12);
 const CORES = os.availableParallelism();
-const HERE = path.dirname(new URL(import.meta.url).pathname);
-const ROOT = path.join(HERE, '..', '..');
-// The server runs exactly as `npm start` runs it (same node flags), minus npm itself.
-const START_ARGS = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start.split(' ').slice(1);
 const TTL_SECONDS = 3600;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
@@ -35,20 +46,6 @@ const results = [];
 function report(name, fields) {
   results.push({ name, ...fields });
   console.log(JSON.stringify({ bench: name, ...fields }));
-}
-
-/** Starts a child process and resolves with its port once it prints one. */
-function startChild(args, env) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /(?:listening on http:\/\/127\.0\.0\.1:|listening )(\d+)/.exec(output);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${output}`)));
-  });
 }
 
 /** Peak resident memory of a process so far (Linux VmHWM), in MB. */
@@ -78,14 +75,6 @@ function tableRow(label, result) {
   return { label, reqPerSec: round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
-/** Runs probe.mjs against the server for `durationMs` and resolves with its quantiles. */
-function probeLatency(port, urlPath, durationMs) {
-  const child = spawn(process.execPath, [path.join(HERE, 'probe.mjs'), String(port), urlPath, String(durationMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`probe exited ${code}`)))));
-}
-
 async function measureBcrypt() {
   const samples = [];
   for (let i = 0; i < 5; i++) {
@@ -98,105 +87,107 @@ async function measureBcrypt() {
   return hashMs;
 }
 
-function rowCounts(file) {
-  const db = new Database(file, { readonly: true });
-  const counts = Object.fromEntries(
-    ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_failures', 'audit_log'].map((table) => [
-      table,
-      db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get().n,
-    ]),
-  );
-  db.close();
-  return counts;
+async function rowCounts(database, file) {
+  const store = await openStore({ database, databasePath: file });
+  try {
+    return await store.rowCounts();
+  } finally {
+    await store.close();
+  }
 }
 
 async function benchScale(users, hashMs) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbook-bench-'));
-  const file = path.join(dir, 'auth.db');
+  const file = path.join(dir, 'auth.db'); // always seeded: the ideal server reads it
+  const scratch = STORES.includes('postgres') ? await scratchPostgres(args['database-url'], 'authbook_bench') : null;
+  const databases = { sqlite: { kind: 'sqlite' }, postgres: scratch && { kind: 'postgres', url: scratch.url, password: null, poolSize: 10 } };
   const secretText = randomBytes(48).toString('base64');
   const secret = require('node:crypto').createSecretKey(Buffer.from(secretText, 'utf8'));
-  const seeded = await seed({ file, users, secret, rounds: ROUNDS, ttlSeconds: TTL_SECONDS });
-  const before = rowCounts(file);
+  const seeded = await seed({ targets: { sqlite: file, postgres: scratch?.url }, users, secret, rounds: ROUNDS, ttlSeconds: TTL_SECONDS });
+  const before = Object.fromEntries(await Promise.all(STORES.map(async (store) => [store, await rowCounts(databases[store], file)])));
 
-  const authbook = await startChild(START_ARGS.map((arg) => (arg.startsWith('dist/') ? path.join(ROOT, arg) : arg)), {
+  const serverEnv = {
     NODE_ENV: 'production', PORT: '0', DATABASE_PATH: file, JWT_SECRET: secretText, RATE_LIMIT: 'off',
-    LOG_LEVEL: 'silent', BCRYPT_ROUNDS: String(ROUNDS), ACCESS_TOKEN_TTL: String(TTL_SECONDS),
-  });
+    LOG_LEVEL: 'silent', BCRYPT_ROUNDS: String(ROUNDS), ACCESS_TOKEN_TTL: String(TTL_SECONDS), WORKERS: args.workers,
+  };
+  const authbook = {};
+  for (const store of STORES) {
+    authbook[store] = await startAuthbook({
+      ...serverEnv,
+      ...(store === 'postgres' && { DATABASE_URL: scratch.url }),
+    });
+  }
   const baseline = await startChild([path.join(HERE, 'baseline-server.mjs'), file, secretText], {});
+  const children = [baseline, ...Object.values(authbook)];
   try {
-    await withToken(baseline.port, seeded.accessTokens, 50).then(() => withToken(authbook.port, seeded.accessTokens, 50)); // warm-up
-    const runs = { baseline: [], authbook: [] };
+    for (const { port } of children) await withToken(port, seeded.accessTokens, 50); // warm-up
+    // Every server in each round, three rounds: a noisy machine slows them all alike.
+    const runs = { baseline: [], ...Object.fromEntries(STORES.map((store) => [store, []])) };
     for (let run = 0; run < 3; run++) {
       runs.baseline.push(await withToken(baseline.port, seeded.accessTokens, 50));
-      runs.authbook.push(await withToken(authbook.port, seeded.accessTokens, 50));
+      for (const store of STORES) runs[store].push(await withToken(authbook[store].port, seeded.accessTokens, 50));
     }
     const pick = (list) => list.find((r) => r.requests.average === median(list.map((x) => x.requests.average)));
-    const me = pick(runs.authbook);
     const ideal = pick(runs.baseline);
-    const meRatio = me.requests.average / ideal.requests.average;
-    report('users_me', { users, ...tableRow('authbook GET /users/me', me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(meRatio, 3) });
+    for (const store of STORES) {
+      const me = pick(runs[store]);
+      const versusSqlite = store === 'postgres' && runs.sqlite ? { sqliteReqPerSec: round(pick(runs.sqlite).requests.average), versusSqlite: round(me.requests.average / pick(runs.sqlite).requests.average, 3) } : {};
+      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(me.requests.average / ideal.requests.average, 3), ...versusSqlite });
+    }
 
-    const probe = () => probeLatency(authbook.port, '/healthz', SECONDS * 1000);
-    const idle = await probe();
-    const storm = () =>
-      load({
-        url: `http://127.0.0.1:${authbook.port}/login`,
-        connections: 8,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        requests: rotating(seeded.emails, (request, email) => ({ ...request, body: JSON.stringify({ email, password: BENCH_PASSWORD }) })),
-      });
-    // Throughput alone first; then the same storm again with the probe beside it, for (d).
-    const login = await storm();
-    const [, busy] = await Promise.all([storm(), probe()]);
     const limit = (CORES * 1000) / hashMs;
-    report('login', { users, ...tableRow('authbook POST /login', login), bcryptLimitPerSec: round(limit, 2), ratio: round(login.requests.average / limit, 3) });
-    report('healthz_during_logins', { users, idleP50: idle.p50, idleP99: idle.p99, stormP50: busy.p50, stormP99: busy.p99, ratio: round(busy.p99 / idle.p99, 2), failed: idle.failed + busy.failed });
+    for (const store of STORES) {
+      const { port, child } = authbook[store];
+      const probe = () => probeLatency(port, '/healthz', SECONDS * 1000);
+      const idle = await probe();
+      const storm = () =>
+        load({
+          url: `http://127.0.0.1:${port}/login`,
+          connections: 8,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          requests: rotating(seeded.emails, (request, email) => ({ ...request, body: JSON.stringify({ email, password: BENCH_PASSWORD }) })),
+        });
+      // Throughput alone first; then the same storm again with the probe beside it, for (d).
+      const login = await storm();
+      const [, busy] = await Promise.all([storm(), probe()]);
+      report('login', { users, store, ...tableRow(`authbook POST /login (${store})`, login), bcryptLimitPerSec: round(limit, 2), ratio: round(login.requests.average / limit, 3) });
+      report('healthz_during_logins', { users, store, idleP50: idle.p50, idleP99: idle.p99, stormP50: busy.p50, stormP99: busy.p99, ratio: round(busy.p99 / idle.p99, 2), failed: idle.failed + busy.failed });
 
-    let counter = 0;
-    const runId = randomBytes(3).toString('hex');
-    const register = await load({
-      url: `http://127.0.0.1:${authbook.port}/register`,
-      connections: 8,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      requests: [{
-        setupRequest: (request) => {
-          counter += 1;
-          const name = `reg${runId}${counter}`;
-          return { ...request, body: JSON.stringify({ username: name, email: `${name}@example.com`, password: BENCH_PASSWORD }) };
-        },
-      }],
-    });
-    report('register', { users, ...tableRow('authbook POST /register', register), ratio: round(register.requests.average / limit, 3) });
-    report('rss', { users, authbookPeakRssMb: round(peakRssMb(authbook.child.pid)), baselinePeakRssMb: round(peakRssMb(baseline.child.pid)) });
-    report('rows', { users, before, after: rowCounts(file) });
+      const register = await registerStorm(port, { connections: 8, seconds: SECONDS, password: BENCH_PASSWORD });
+      report('register', { users, store, ...tableRow(`authbook POST /register (${store})`, register), ratio: round(register.requests.average / limit, 3) });
+      report('rss', { users, store, authbookPeakRssMb: round(peakRssMb(child.pid)), baselinePeakRssMb: round(peakRssMb(baseline.child.pid)) });
+    }
   } finally {
-    authbook.child.kill('SIGTERM');
-    baseline.child.kill('SIGTERM');
-    await Promise.all([authbook, baseline].map(({ child }) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve()))));
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stopChildren(children);
   }
+  for (const store of STORES) report('rows', { users, store, before: before[store], after: await rowCounts(databases[store], file) });
+  await scratch?.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 function printSummary() {
-  console.log('\n| users | measurement | req/s | p99 ms | ideal / limit | ratio | target |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(`\n| users | store | measurement | req/s | p99 ms | ideal / limit | ratio | target |`);
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    if (r.name === 'users_me') console.log(`| ${r.users} | (a) GET /users/me, 50 conn | ${r.reqPerSec} | ${r.p99} | ${r.baselineReqPerSec} req/s ideal | ${r.ratio} | ≥ 0.80, non-2xx ${r.non2xx} |`);
-    if (r.name === 'login') console.log(`| ${r.users} | (b) POST /login, 8 conn | ${r.reqPerSec} | ${r.p99} | ${r.bcryptLimitPerSec} logins/s limit | ${r.ratio} | ≥ 0.90 |`);
-    if (r.name === 'register') console.log(`| ${r.users} | (c) POST /register, 8 conn | ${r.reqPerSec} | ${r.p99} | ${'-'} | ${r.ratio} | - |`);
-    if (r.name === 'healthz_during_logins') console.log(`| ${r.users} | (d) /healthz p99 idle → during (b) | - | ${r.idleP99} → ${r.stormP99} | - | ${r.ratio} | ≤ 3, failed ${r.failed} |`);
-    if (r.name === 'rss') console.log(`| ${r.users} | (f) peak RSS | - | - | ${r.authbookPeakRssMb} MB (ideal ${r.baselinePeakRssMb} MB) | - | ≤ 150 MB |`);
+    const at = `| ${r.users} | ${r.store} |`;
+    if (r.name === 'users_me') {
+      console.log(`${at} (a) GET /users/me, 50 conn | ${r.reqPerSec} | ${r.p99} | ${r.baselineReqPerSec} req/s ideal | ${r.ratio} | ≥ 0.80, non-2xx ${r.non2xx}, errors ${r.errors} |`);
+      if (r.versusSqlite !== undefined) console.log(`${at} (a') GET /users/me, PostgreSQL / SQLite | - | - | ${r.sqliteReqPerSec} req/s on SQLite | ${r.versusSqlite} | ≥ 0.50 |`);
+    }
+    if (r.name === 'login') console.log(`${at} (b) POST /login, 8 conn | ${r.reqPerSec} | ${r.p99} | ${r.bcryptLimitPerSec} logins/s limit | ${r.ratio} | ≥ 0.90, errors ${r.errors} |`);
+    if (r.name === 'register') console.log(`${at} (c) POST /register, 8 conn | ${r.reqPerSec} | ${r.p99} | ${'-'} | ${r.ratio} | - |`);
+    if (r.name === 'healthz_during_logins') console.log(`${at} (d) /healthz p99 idle → during (b) | - | ${r.idleP99} → ${r.stormP99} | - | ${r.ratio} | ≤ 3, failed ${r.failed} |`);
+    if (r.name === 'rss') console.log(`${at} (f) peak RSS${args.workers === '1' ? '' : ' (the primary)'} | - | - | ${r.authbookPeakRssMb} MB (ideal ${r.baselinePeakRssMb} MB) | - | ≤ 150 MB |`);
   }
   const bcryptRow = results.find((r) => r.name === 'bcrypt');
   console.log(`\n(e) bcrypt cost ${bcryptRow.rounds}: ${bcryptRow.hashMs} ms per hash on one core; ${bcryptRow.cores} cores → at most ${bcryptRow.loginLimitPerSec} logins/s`);
   for (const r of results.filter((x) => x.name === 'rows')) {
-    console.log(`rows with ${r.users} users, before start → after the run (pruned at start): ${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`);
+    console.log(`rows with ${r.users} users on ${r.store}, before start → after the run (pruned at start): ${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`);
   }
 }
 
 const hashMs = await measureBcrypt();
 for (const users of args.users.split(',').map(Number)) await benchScale(users, hashMs);
 printSummary();
-report('machine', { date: new Date().toISOString(), cores: CORES, node: process.version, cpu: os.cpus()[0]?.model });
+report('machine', { date: new Date().toISOString(), cores: CORES, node: process.version, cpu: os.cpus()[0]?.model, workers: Number(args.workers) });

@@ -1,5 +1,7 @@
-// Starts the real server on port 0 with a fresh SQLite file in a temp folder, and gives tests a
-// small fetch wrapper. bcrypt runs at cost 4 so suites stay fast; everything else is production code.
+// Starts the real server on port 0 with a fresh database: a SQLite file in a temp folder, or, in the
+// vitest project "postgres" (AUTHBOOK_TEST_STORE=postgres), a new database on the test PostgreSQL
+// server. Gives tests a small fetch wrapper. bcrypt runs at cost 4 so suites stay fast; everything
+// else is production code.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,6 +9,10 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
+import { createTestDatabase } from './postgres';
+
+/** The backend the HTTP suites run on in this vitest project. */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.AUTHBOOK_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 export interface TestResponse {
   status: number;
@@ -75,9 +81,20 @@ export async function request(baseUrl: string, method: string, urlPath: string, 
 }
 
 /** `logger` (silent by default) lets a test read what the server logs. */
+/**
+ * The variables that point a server at a fresh database of this project's backend: none for SQLite
+ * (testEnv's DATABASE_PATH is a new file), DATABASE_URL of a new PostgreSQL database otherwise.
+ */
+export async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (TEST_STORE === 'sqlite') return { env: {}, drop: async () => {} };
+  const database = await createTestDatabase();
+  return { env: { DATABASE_URL: database.url }, drop: () => database.drop() };
+}
+
 export async function startTestServer(env: Record<string, string> = {}, logger?: Logger): Promise<TestServer> {
   const dir = tempDir();
-  const running = await startServer({ config: loadConfig(testEnv(dir, env)), logger });
+  const database = await freshDatabase();
+  const running = await startServer({ config: loadConfig(testEnv(dir, { ...database.env, ...env })), logger });
   return {
     url: running.url,
     dir,
@@ -85,6 +102,7 @@ export async function startTestServer(env: Record<string, string> = {}, logger?:
     request: (method, urlPath, options) => request(running.url, method, urlPath, options),
     async close() {
       await running.close();
+      await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,7 +5,18 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnServer, type ServerProcess } from '../helpers/server-process';
-import { loginAdmin, registerUser, request, startTestServer, tempDir, testEnv, type TestResponse, type TestServer } from '../helpers/test-server';
+import {
+  freshDatabase,
+  loginAdmin,
+  registerUser,
+  request,
+  startTestServer,
+  tempDir,
+  TEST_STORE,
+  testEnv,
+  type TestResponse,
+  type TestServer,
+} from '../helpers/test-server';
 
 const THRESHOLD = 5;
 const LIMITS = {
@@ -75,18 +86,21 @@ describe('the account lock-out under concurrency', () => {
   });
 });
 
-describe('the account lock-out across two processes on one database file', () => {
+describe(`the account lock-out across two processes on one ${TEST_STORE} database`, () => {
   let dir: string;
   let processes: ServerProcess[] = [];
-  afterEach(() => {
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  afterEach(async () => {
     for (const { child } of processes) child.kill('SIGKILL');
     processes = [];
+    await database.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('6.3.1 100 wrong guesses at once, split over both processes: exactly LOCKOUT_THRESHOLD are checked', async () => {
     dir = tempDir('authbook-two-');
-    const env = childEnv(testEnv(dir, LIMITS));
+    database = await freshDatabase();
+    const env = childEnv(testEnv(dir, { ...LIMITS, ...database.env }));
     processes = [await spawnServer(env)];
     processes.push(await spawnServer(env)); // after the first, which created the schema and the admin
     const [a, b] = processes.map((p) => p.url);

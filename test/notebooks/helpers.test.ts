@@ -23,8 +23,8 @@ import { startPublicServer, tunnelChoiceFromEnv, urlBannerHtml } from '../../src
 import { sourceCode, sourceDeclaration, sourceMarkdown, sourceRegion } from '../../src/notebook/source-view';
 import { callEndpoint, testEndpoint, type EndpointResponse } from '../../src/notebook/test-endpoint';
 import { createAuthService } from '../../src/auth/auth-service';
-import { openDatabase } from '../../src/db/open-database';
-import { createSqliteStore } from '../../src/db/sqlite-store';
+import { openDatabase } from '../../src/db/sqlite/open-database';
+import { createSqliteStore } from '../../src/db/sqlite/sqlite-store';
 import { createApp } from '../../src/http/app';
 import { authFlowSvg } from '../../src/notebook/auth-flow-diagram';
 import { bcryptCostChartSvg } from '../../src/notebook/bcrypt-cost-chart';
@@ -54,6 +54,9 @@ describe('display helpers', () => {
     expect(rows).toContainEqual({ variable: 'LOCKOUT_BASE', setting: 'rateLimit.lockoutBaseSeconds', value: '60' });
     // Only what loadConfig works out itself has no variable.
     expect(rows.filter((row) => row.variable === '').map((row) => row.setting)).toEqual(['jwtSecretSource', 'warnings']);
+    const onPostgres = JSON.stringify(configRows(loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: secret, DATABASE_URL: 'postgres://authbook:db-pass-word@db/auth' })));
+    expect(onPostgres).not.toContain('db-pass-word');
+    expect(onPostgres).toContain('postgres://authbook@db/auth');
   });
 
   it('configRows names variables that loadConfig really reads', () => {

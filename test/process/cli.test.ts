@@ -3,7 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/open-database';
+import { openDatabase } from '../../src/db/sqlite/open-database';
 import { childEnv, CLI, spawnServer } from '../helpers/server-process';
 import { request, tempDir, testEnv } from '../helpers/test-server';
 
@@ -45,6 +45,19 @@ describe('authbook serve', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unreachable DATABASE_URL stops the start with one line that names the database but not its password, alone or as WORKERS=2', () => {
+    const unreachable = { DATABASE_URL: 'postgres://authbook:hunter2-secret@127.0.0.1:1/authbook' };
+    const expected = 'authbook: cannot open the PostgreSQL database postgres://authbook@127.0.0.1:1/authbook: connect ECONNREFUSED 127.0.0.1:1';
+    for (const overrides of [unreachable, { ...unreachable, WORKERS: '2' }]) {
+      const result = runCli(['serve'], env(overrides));
+      expect(result.status).toBe(1);
+      // the same one line from each process that got as far as saying it (the primary then stops
+      // the other workers), and no stack, no password
+      expect([...new Set(result.stderr.trim().split('\n'))]).toEqual([expected]);
+      expect(result.stdout + result.stderr).not.toContain('hunter2');
+    }
   });
 
   it('serves, and on SIGTERM finishes the in-flight request, closes the database and exits 0', async () => {

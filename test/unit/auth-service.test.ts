@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthService, type AuthService } from '../../src/auth/auth-service';
 import { createPasswordHasher, type PasswordHasher } from '../../src/auth/passwords';
 import { loadConfig } from '../../src/config';
-import { openDatabase } from '../../src/db/open-database';
-import { createSqliteStore } from '../../src/db/sqlite-store';
+import { openDatabase } from '../../src/db/sqlite/open-database';
+import { createSqliteStore } from '../../src/db/sqlite/sqlite-store';
 import type { AuthStore } from '../../src/db/store';
 import { tempDir, testEnv } from '../helpers/test-server';
 

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -103,6 +104,35 @@ describe('loadConfig', () => {
     const second = loadConfig({ DATABASE_PATH: databasePath });
     expect(second.warnings).toEqual([]);
     expect(second.jwtSecret.export().equals(first.jwtSecret.export())).toBe(true);
+  });
+
+  it('processes generating the secret together all end up with the one secret, never a half-written file (8 processes x 5 trials)', async () => {
+    const resolver = path.join(__dirname, '..', '..', 'dist', 'jwt-secret.js'); // npm test builds dist/ first
+    const script = `const r = require(${JSON.stringify(resolver)}).resolveJwtSecret(undefined, process.argv[1]);
+      console.log('key' in r ? r.key.export().toString('hex') : 'problem: ' + r.problem);`;
+    for (let trial = 0; trial < 5; trial++) {
+      const databasePath = dbIn();
+      const outputs = await Promise.all(
+        Array.from({ length: 8 }, () => new Promise<string>((resolve) => {
+          execFile(process.execPath, ['-e', script, databasePath], (_error, stdout, stderr) => resolve(stdout.trim() || stderr));
+        })),
+      );
+      expect(new Set(outputs).size).toBe(1);
+      expect(outputs[0]).toMatch(/^[0-9a-f]{96}$/);
+      expect(fs.readdirSync(path.dirname(databasePath))).toEqual(['jwt-secret']); // no temporary file left behind
+    }
+  });
+
+  it('DATABASE_URL selects PostgreSQL, the password kept apart from the URL; bad values are named', () => {
+    const config = loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: 'z'.repeat(32), DATABASE_URL: 'postgres://authbook:p%40ss@db.internal:5433/auth', DATABASE_POOL_SIZE: '4', WORKERS: '3' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://authbook@db.internal:5433/auth', password: 'p@ss', poolSize: 4 });
+    expect(config.workers).toBe(3);
+    expect(loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: 'z'.repeat(32) })).toMatchObject({ database: { kind: 'sqlite' }, workers: 1 });
+    expect(problemsOf({ DATABASE_URL: 'mysql://db/auth', DATABASE_POOL_SIZE: '0', WORKERS: '65' })).toEqual([
+      'DATABASE_URL must be a postgres:// or postgresql:// URL',
+      'DATABASE_POOL_SIZE must be at least 1',
+      'WORKERS must be at most 64',
+    ]);
   });
 
   it('writes no secret file when the configuration is invalid', () => {

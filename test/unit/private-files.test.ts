@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
-import { openDatabase } from '../../src/db/open-database';
+import { openDatabase } from '../../src/db/sqlite/open-database';
 import { tempDir } from '../helpers/test-server';
 
 const dirs: string[] = [];

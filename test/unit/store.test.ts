@@ -1,43 +1,66 @@
+// The store contract, once, against every backend: SQLite always, PostgreSQL when
+// AUTHBOOK_TEST_DATABASE_URL names a server. Each test starts from an empty database (a new SQLite
+// file; PostgreSQL's tables emptied). The concurrency block
+// fires many operations at once, through two stores on one database (two processes' worth of
+// connections on PostgreSQL), and checks what must hold whatever the interleaving.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../src/db/migrations';
-import { openDatabase, type SqliteDatabase } from '../../src/db/open-database';
-import { createSqliteStore } from '../../src/db/sqlite-store';
+import pg from 'pg';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/db/postgres/postgres-store';
+import { POSTGRES_SCHEMA_VERSION } from '../../src/db/postgres/migrations';
+import { SCHEMA_VERSION } from '../../src/db/sqlite/migrations';
+import { openDatabase, type SqliteDatabase } from '../../src/db/sqlite/open-database';
+import { createSqliteStore } from '../../src/db/sqlite/sqlite-store';
 import type { ActorCheck, AuditInput, AuthStore, UserRecord } from '../../src/db/store';
+import { announcePostgresSkip, createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/test-server';
 
-let dir: string;
-let db: SqliteDatabase;
-let store: AuthStore;
+announcePostgresSkip();
+
+/** One fresh database per test, and a way to open more stores on it (another process's view). */
+interface Backend {
+  name: string;
+  available: boolean;
+  create(): Promise<{ open(): Promise<AuthStore>; cleanup(): Promise<void> }>;
+}
+
+let shared: TestDatabase | null = null;
+afterAll(() => shared?.drop());
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    available: true,
+    async create() {
+      const dir = tempDir('authbook-store-');
+      return {
+        open: async () => createSqliteStore(openDatabase(path.join(dir, 'auth.db'))),
+        cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    available: TEST_DATABASE_URL !== null,
+    // One database for the file, emptied before each test (a new database per test costs ~0.3 s).
+    async create() {
+      if (!shared) {
+        shared = await createTestDatabase();
+        await (await openPostgresStore({ connectionString: shared.url, max: 1 })).close(); // its schema
+      }
+      const database = shared;
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      await client.query('TRUNCATE users, sessions, refresh_tokens, rate_limits, login_attempts, audit_log RESTART IDENTITY CASCADE');
+      await client.end();
+      return { open: () => openPostgresStore({ connectionString: database.url, max: 10 }), cleanup: async () => {} };
+    },
+  },
+];
+
 const audit: AuditInput = { event: 'register', userId: null, actorId: null, ip: '127.0.0.1', userAgent: 'test' };
 const T0 = 1_800_000_000_000;
-
-beforeEach(() => {
-  dir = tempDir('authbook-store-');
-  db = openDatabase(path.join(dir, 'auth.db'));
-  store = createSqliteStore(db);
-});
-afterEach(() => {
-  if (db.open) db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function addUser(username: string, role = 'user', email = `${username.toLowerCase()}@example.com`) {
-  const result = await store.createUser({ username, email, passwordHash: '$2b$04$hash', role, now: T0 }, audit);
-  if (!result.ok) throw new Error(result.reason);
-  return result.user;
-}
-
-const ctx = { actorId: null, ip: null, userAgent: null };
-
-/** An admin with a live session, as updateUser and deleteUser check their actor. */
-async function actor(): Promise<ActorCheck & { user: UserRecord }> {
-  const user = await addUser(`admin${Math.random().toString(36).slice(2, 8)}`, 'admin');
-  await store.createSession({ ...session(`actor-${user.id}`, user.id, `actor-token-${user.id}`), expiresAt: T0 + 10_000_000, absoluteExpiresAt: T0 + 10_000_000 }, T0, 10, null);
-  return { user, userId: user.id, sessionId: `actor-${user.id}`, permissions: ['admin', 'delete'] };
-}
-
 const session = (id: string, userId: number, hash: string) => ({
   id,
   userId,
@@ -48,13 +71,40 @@ const session = (id: string, userId: number, hash: string) => ({
   ip: '10.0.0.1',
 });
 
-describe('openDatabase', () => {
-  it('uses WAL, synchronous=FULL, foreign keys, and records the schema version', () => {
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+describe.each(backends.filter((backend) => backend.available))('store on $name', (backend) => {
+  let database: Awaited<ReturnType<Backend['create']>>;
+  let store: AuthStore;
+  const opened: AuthStore[] = [];
+  /** Another store on the same database, closed after the test. */
+  async function another(): Promise<AuthStore> {
+    const next = await database.open();
+    opened.push(next);
+    return next;
+  }
+
+  beforeEach(async () => {
+    database = await backend.create();
+    store = await another();
   });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((each) => each.close()));
+    await database.cleanup();
+  });
+
+  async function addUser(username: string, role = 'user', email = `${username.toLowerCase()}@example.com`) {
+    const result = await store.createUser({ username, email, passwordHash: '$2b$04$hash', role, now: T0 }, audit);
+    if (!result.ok) throw new Error(result.reason);
+    return result.user;
+  }
+
+  const ctx = { actorId: null, ip: null, userAgent: null };
+
+  /** An admin with a live session, as updateUser and deleteUser check their actor. */
+  async function actor(): Promise<ActorCheck & { user: UserRecord }> {
+    const user = await addUser(`admin${Math.random().toString(36).slice(2, 8)}`, 'admin');
+    await store.createSession({ ...session(`actor-${user.id}`, user.id, `actor-token-${user.id}`), expiresAt: T0 + 10_000_000, absoluteExpiresAt: T0 + 10_000_000 }, T0, 10, null);
+    return { user, userId: user.id, sessionId: `actor-${user.id}`, permissions: ['admin', 'delete'] };
+  }
 
   it('seeds the original roles and permissions, once', async () => {
     const expected = [
@@ -62,10 +112,296 @@ describe('openDatabase', () => {
       { id: 2, name: 'admin', description: 'Administrator with full permissions', permissions: ['read', 'write', 'delete', 'admin'] },
     ];
     expect(await store.listRoles()).toEqual(expected);
-    db.close();
-    const again = createSqliteStore(openDatabase(path.join(dir, 'auth.db')));
-    expect(await again.listRoles()).toEqual(expected);
-    again.close();
+    await store.close();
+    expect(await (await another()).listRoles()).toEqual(expected);
+  });
+
+  describe('users', () => {
+    it('keeps emails and usernames unique, usernames case-insensitively', async () => {
+      await addUser('Ada');
+      const sameEmail = await store.createUser({ username: 'other', email: 'ada@example.com', passwordHash: 'h', role: 'user', now: T0 }, audit);
+      expect(sameEmail).toEqual({ ok: false, reason: 'email_taken' });
+      const sameName = await store.createUser({ username: 'ADA', email: 'x@example.com', passwordHash: 'h', role: 'user', now: T0 }, audit);
+      expect(sameName).toEqual({ ok: false, reason: 'username_taken' });
+      const badRole = await store.createUser({ username: 'bob', email: 'b@example.com', passwordHash: 'h', role: 'root', now: T0 }, audit);
+      expect(badRole).toEqual({ ok: false, reason: 'unknown_role' });
+    });
+
+    it('pages and filters users, never returning the hash', async () => {
+      for (const name of ['u1', 'u2', 'u3']) await addUser(name);
+      const boss = await actor();
+      await store.updateUser((await addUser('gone')).id, { disabled: true }, T0, boss, ctx);
+      const page = await store.listUsers({ offset: 1, limit: 2 });
+      expect(page.total).toBe(5);
+      expect(page.items.map((u) => u.username)).toEqual(['u2', 'u3']);
+      expect(JSON.stringify(page)).not.toContain('$2b$');
+      expect((await store.listUsers({ offset: 0, limit: 10, role: 'admin' })).items.map((u) => u.id)).toEqual([boss.userId]);
+      expect((await store.listUsers({ offset: 0, limit: 10, disabled: true })).items.map((u) => u.username)).toEqual(['gone']);
+      expect((await store.listUsers({ offset: 0, limit: 10, disabled: false })).total).toBe(4);
+    });
+
+    it('never leaves no enabled admin: demote, disable or delete the last one is refused', async () => {
+      const first = await actor();
+      expect(await store.updateUser(first.userId, { role: 'user' }, T0, first, ctx)).toEqual({ ok: false, reason: 'last_admin' });
+      expect(await store.updateUser(first.userId, { disabled: true }, T0, first, ctx)).toEqual({ ok: false, reason: 'last_admin' });
+      expect(await store.deleteUser(first.userId, T0, first, audit)).toBe('last_admin');
+      const second = await actor();
+      expect(await store.updateUser(first.userId, { role: 'user' }, T0, second, ctx)).toMatchObject({ ok: true, user: { role: 'user' } });
+      expect(await store.updateUser(second.userId, { disabled: true }, T0, second, ctx)).toEqual({ ok: false, reason: 'last_admin' });
+    });
+
+    it('8.2.1 re-checks the acting admin inside the write: demoted, disabled or logged out, it changes nothing', async () => {
+      const [boss, other] = [await actor(), await actor()];
+      const target = await addUser('target');
+      const newAdmin = { username: 'mallory', email: 'mallory@example.com', passwordHash: 'h', role: 'admin', now: T0 + 1 };
+      expect(await store.createUser(newAdmin, audit, boss)).toMatchObject({ ok: true });
+      await store.updateUser(boss.userId, { role: 'user' }, T0 + 2, other, ctx); // boss demoted while its request is in flight
+      expect(await store.createUser({ ...newAdmin, username: 'eve', email: 'eve@example.com' }, audit, boss)).toEqual({ ok: false, reason: 'forbidden' });
+      expect(await store.updateUser(target.id, { role: 'admin' }, T0 + 3, boss, ctx)).toEqual({ ok: false, reason: 'forbidden' });
+      expect(await store.deleteUser(target.id, T0 + 3, boss, audit)).toBe('forbidden');
+      expect(await store.deleteSessionsOfUser(target.id, T0 + 3, audit, boss)).toBe('forbidden');
+      await store.deleteSession(other.userId, other.sessionId, T0 + 4, { ...audit, event: 'logout' }); // other's session ends
+      expect(await store.updateUser(target.id, { disabled: true }, T0 + 5, other, ctx)).toEqual({ ok: false, reason: 'forbidden' });
+      expect((await store.findUserById(target.id))?.role).toBe('user');
+    });
+
+    it('audits a role change with its old and new role, and a change that changes nothing not at all', async () => {
+      const boss = await actor();
+      const target = await addUser('target');
+      const before = (await store.listAudit({ offset: 0, limit: 100 })).total;
+      expect(await store.updateUser(target.id, { role: 'user', disabled: false }, T0 + 1, boss, ctx)).toMatchObject({ ok: true });
+      expect((await store.listAudit({ offset: 0, limit: 100 })).total).toBe(before);
+      expect((await store.findUserById(target.id))?.updatedAt).toBe(T0);
+      await store.updateUser(target.id, { role: 'admin' }, T0 + 2, boss, ctx);
+      const [entry] = (await store.listAudit({ offset: 0, limit: 1 })).items;
+      expect(entry).toMatchObject({ event: 'role_change', userId: target.id, details: { from: 'user', to: 'admin' } });
+    });
+
+    it('finds the request user only through a live session of an enabled account', async () => {
+      const user = await addUser('ada');
+      await store.createSession(session('s1', user.id, 'token-1'), T0, 10, null);
+      expect(await store.findUserForRequest(user.id, 's1', T0 + 1)).toMatchObject({ id: user.id, role: 'user', permissions: ['read', 'write'], sessionId: 's1' });
+      expect(await store.findUserForRequest(user.id + 1, 's1', T0 + 1)).toBeNull(); // session of someone else
+      expect(await store.findUserForRequest(user.id, 's1', T0 + 60_000)).toBeNull(); // expired
+      await store.updateUser(user.id, { disabled: true }, T0, await actor(), ctx);
+      expect(await store.findUserForRequest(user.id, 's1', T0 + 1)).toBeNull();
+      expect(await store.listSessions(user.id, T0)).toEqual([]); // disabling ended the session
+    });
+  });
+
+  describe('sessions', () => {
+    it('7.1.2 keeps at most maxPerUser live sessions, ending the least recently used', async () => {
+      const user = await addUser('ada');
+      for (const [i, id] of ['a', 'b', 'c'].entries()) await store.createSession(session(id, user.id, `r-${id}`), T0 + i, 2, null);
+      expect((await store.listSessions(user.id, T0)).map((s) => s.id)).toEqual(['c', 'b']);
+    });
+
+    it('a session that has expired cannot be ended again (404, no audit row)', async () => {
+      const user = await addUser('ada');
+      await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
+      const entry = { ...audit, event: 'session_revoked' as const };
+      expect(await store.deleteSession(user.id, 's1', T0 + 60_000, entry)).toBe(false);
+      expect(await store.deleteSession(user.id, 's1', T0 + 1, entry)).toBe(true);
+      expect(await store.deleteSessionsOfUser(user.id + 99, T0, entry)).toBeNull();
+    });
+  });
+
+  describe('refresh tokens', () => {
+
+    it('rotates once; a spent token presented again ends the whole session', async () => {
+      const user = await addUser('ada');
+      await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
+      expect(await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r2'), T0 + 10, 60_000, ctx)).toEqual({ status: 'rotated', userId: user.id, sessionId: 's1' });
+      expect(await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r3'), T0 + 20, 60_000, ctx)).toEqual({ status: 'reused', userId: user.id, sessionId: 's1' });
+      expect(await store.rotateRefreshToken(Buffer.from('r2'), Buffer.from('r4'), T0 + 30, 60_000, ctx)).toEqual({ status: 'invalid' });
+      expect(await store.findUserForRequest(user.id, 's1', T0 + 40)).toBeNull();
+      const events = (await store.listAudit({ offset: 0, limit: 10 })).items.map((e) => e.event);
+      expect(events).toContain('refresh_reuse_detected');
+    });
+
+    it('7.3.1 slides the inactivity expiry on use; 7.3.2 never past the absolute lifetime', async () => {
+      const user = await addUser('ada');
+      await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
+      await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r2'), T0 + 50_000, 60_000, ctx);
+      const [live] = await store.listSessions(user.id, T0 + 50_000);
+      expect(live.expiresAt).toBe(T0 + 110_000);
+      expect(live.lastUsedAt).toBe(T0 + 50_000);
+      await store.rotateRefreshToken(Buffer.from('r2'), Buffer.from('r3'), T0 + 100_000, 60_000, ctx);
+      expect((await store.listSessions(user.id, T0 + 100_000))[0].expiresAt).toBe(T0 + 120_000);
+      expect(await store.rotateRefreshToken(Buffer.from('r3'), Buffer.from('r4'), T0 + 120_000, 60_000, ctx)).toEqual({ status: 'invalid' });
+    });
+  });
+
+  describe('limits', () => {
+    const limited = { ...audit, event: 'rate_limited' as const };
+
+    it('counts hits in fixed windows per key, gives back a success, and audits the first refusal of a window', async () => {
+      const windowMs = 60_000;
+      const start = T0 - (T0 % windowMs);
+      const hit = (key: string, t: number) => store.hitRateLimit(key, t, windowMs, 2, limited);
+      expect(await hit('login:ip:a', start + 1)).toEqual({ allowed: true, resetAt: start + windowMs, windowStart: start });
+      expect((await hit('login:ip:a', start + 2)).allowed).toBe(true);
+      expect((await hit('login:ip:b', start + 3)).allowed).toBe(true);
+      expect((await hit('login:ip:a', start + 4)).allowed).toBe(false);
+      expect((await hit('login:ip:a', start + 5)).allowed).toBe(false);
+      const refusals = (await store.listAudit({ offset: 0, limit: 10, event: 'rate_limited' })).items;
+      expect(refusals.map((entry) => entry.details)).toEqual([{ limit: 2 }]); // one row per window, not per refusal
+      expect(await hit('login:ip:a', start + windowMs)).toEqual({ allowed: true, resetAt: start + 2 * windowMs, windowStart: start + windowMs });
+      await store.releaseRateLimit('login:ip:a', start); // an old window's hit: the new window owes nothing
+      expect((await hit('login:ip:a', start + windowMs + 1)).allowed).toBe(true);
+      expect((await hit('login:ip:a', start + windowMs + 2)).allowed).toBe(false);
+      await store.releaseRateLimit('login:ip:a', start + windowMs);
+      await store.releaseRateLimit('login:ip:a', start + windowMs);
+      expect((await hit('login:ip:a', start + windowMs + 3)).allowed).toBe(true);
+    });
+
+    const policy = { threshold: 3, baseMs: 1000, maxMs: 3000, resetAfterMs: 86_400_000 };
+    const failure = { ...audit, event: 'login_failure' as const };
+    /** One whole wrong-password attempt: reserve, then settle as a failure. */
+    async function fail(key: string, t: number) {
+      const reservation = await store.reserveLoginAttempt(key, t, policy);
+      if (!reservation.granted) return reservation;
+      return store.recordLoginFailure({ key, policy }, t, failure);
+    }
+
+    it('6.3.1 locks a key after the threshold, twice as long each round, capped, and audits each lock', async () => {
+      expect(await fail('account:a', T0)).toEqual({ lockedUntil: null });
+      expect(await fail('account:a', T0 + 1)).toEqual({ lockedUntil: null });
+      expect(await fail('account:a', T0 + 2)).toEqual({ lockedUntil: T0 + 1002 });
+      expect(await store.reserveLoginAttempt('account:a', T0 + 500, policy)).toEqual({ granted: false, retryAt: T0 + 1002 });
+      expect(await store.reserveLoginAttempt('account:b', T0 + 500, policy)).toEqual({ granted: true });
+      for (const t of [T0 + 2000, T0 + 2001]) await fail('account:a', t);
+      expect(await fail('account:a', T0 + 2002)).toEqual({ lockedUntil: T0 + 4002 }); // doubled
+      for (const t of [T0 + 5000, T0 + 5001]) await fail('account:a', t);
+      expect(await fail('account:a', T0 + 5002)).toEqual({ lockedUntil: T0 + 8002 }); // 4000 capped at 3000
+      const locks = (await store.listAudit({ offset: 0, limit: 10, event: 'login_locked' })).items;
+      expect(locks.map((entry) => entry.details?.locked_until)).toEqual([T0 + 8002, T0 + 4002, T0 + 1002]);
+    });
+
+    it('6.3.1 reserves checks before they run: while the threshold is in flight, no more are granted', async () => {
+      const grants = [];
+      for (let i = 0; i < 10; i++) grants.push((await store.reserveLoginAttempt('account:c', T0 + i, policy)).granted);
+      expect(grants).toEqual([true, true, true, false, false, false, false, false, false, false]);
+      expect(await store.settleLoginSuccess('account:c', T0 + 20)).toEqual({ lockedUntil: null }); // the right one: forgiven
+      expect((await store.reserveLoginAttempt('account:c', T0 + 21, policy)).granted).toBe(true);
+    });
+
+    it('6.3.1 a right password never clears a lock in force, and the login it came with is refused', async () => {
+      for (let i = 0; i < 3; i++) await store.reserveLoginAttempt('account:d', T0, policy);
+      await store.recordLoginFailure({ key: 'account:d', policy }, T0 + 1, failure);
+      await store.recordLoginFailure({ key: 'account:d', policy }, T0 + 2, failure);
+      const { lockedUntil } = await store.recordLoginFailure({ key: 'account:d', policy }, T0 + 3, failure);
+      expect(lockedUntil).toBe(T0 + 1003);
+      expect((await store.reserveLoginAttempt('account:d', T0 + 4, policy)).granted).toBe(false);
+      expect(await store.settleLoginSuccess('account:d', T0 + 5)).toEqual({ lockedUntil: T0 + 1003 });
+      expect(await store.reserveLoginAttempt('account:d', T0 + 6, policy)).toEqual({ granted: false, retryAt: T0 + 1003 });
+    });
+
+    it('a reservation whose process died counts as a failure after a minute, so the key is never stuck', async () => {
+      for (let i = 0; i < 3; i++) await store.reserveLoginAttempt('account:e', T0, policy);
+      expect((await store.reserveLoginAttempt('account:e', T0 + 59_000, policy)).granted).toBe(false);
+      // the three never settled: taken as three failures, which lock the key
+      expect(await store.reserveLoginAttempt('account:e', T0 + 60_000, policy)).toEqual({ granted: false, retryAt: T0 + 61_000 });
+      expect((await store.reserveLoginAttempt('account:e', T0 + 61_000, policy)).granted).toBe(true);
+    });
+
+    it('prunes expired sessions, old windows, stale attempts and old audit rows', async () => {
+      const user = await addUser('ada');
+      await store.createSession(session('old', user.id, 'r-old'), T0, 10, null);
+      await store.createSession({ ...session('new', user.id, 'r-new'), expiresAt: T0 + 10_000_000, absoluteExpiresAt: T0 + 10_000_000 }, T0, 10, null);
+      await store.hitRateLimit('k', T0, 60_000, 10, limited);
+      await fail('account:x@example.com', T0);
+      const before = await store.rowCounts();
+      expect(before).toMatchObject({ sessions: 2, refresh_tokens: 2, rate_limits: 1, login_attempts: 1, audit_log: 2 });
+      const pruned = await store.prune(T0 + 200_000, { rateLimitMs: 60_000, loginAttemptMs: 100_000, auditMs: 100_000 });
+      expect(pruned).toEqual({ sessions: 1, rateLimits: 1, loginAttempts: 1, auditLog: 2 });
+      expect(await store.rowCounts()).toMatchObject({ sessions: 1, refresh_tokens: 1, rate_limits: 0, login_attempts: 0, audit_log: 0 });
+    });
+  });
+
+  describe('concurrency: many operations at once, through two stores on one database', () => {
+    const times = <T>(count: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: count }, (_, i) => make(i)));
+
+    it('registrations of one email at once: one account, every other answer email_taken', async () => {
+      const other = await another();
+      const results = await times(20, (i) =>
+        (i % 2 ? other : store).createUser({ username: `ada${i}`, email: 'ada@example.com', passwordHash: 'h', role: 'user', now: T0 }, audit),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(Array(19).fill('email_taken'));
+      const sameName = await times(10, (i) =>
+        (i % 2 ? other : store).createUser({ username: i % 3 ? 'BOB' : 'bob', email: `bob${i}@example.com`, passwordHash: 'h', role: 'user', now: T0 }, audit),
+      );
+      expect(sameName.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(Array(9).fill('username_taken'));
+    });
+
+    it('6.3.1 wrong passwords at once are all counted, and no more checks are granted than the budget', async () => {
+      const other = await another();
+      const policy = { threshold: 40, baseMs: 60_000, maxMs: 60_000, resetAfterMs: 86_400_000 };
+      const failure = { ...audit, event: 'login_failure' as const };
+      const reservations = await times(60, (i) => (i % 2 ? other : store).reserveLoginAttempt('account:x', T0, policy));
+      expect(reservations.filter((r) => r.granted)).toHaveLength(40);
+      const settled = await times(40, (i) => (i % 2 ? other : store).recordLoginFailure({ key: 'account:x', policy }, T0 + 1, failure));
+      expect(settled.filter((r) => r.lockedUntil !== null)).toEqual([{ lockedUntil: T0 + 60_001 }]); // the 40th failure, and only it, locks
+      expect(await store.reserveLoginAttempt('account:x', T0 + 2, policy)).toEqual({ granted: false, retryAt: T0 + 60_001 });
+      expect((await store.listAudit({ offset: 0, limit: 1, event: 'login_failure' })).total).toBe(40);
+      expect((await store.listAudit({ offset: 0, limit: 1, event: 'login_locked' })).total).toBe(1);
+    });
+
+    it('rate-limit hits at once: exactly the limit allowed, one audit row', async () => {
+      const other = await another();
+      const limited = { ...audit, event: 'rate_limited' as const };
+      const hits = await times(50, (i) => (i % 2 ? other : store).hitRateLimit('login:ip:z', T0, 60_000, 10, limited));
+      expect(hits.filter((hit) => hit.allowed)).toHaveLength(10);
+      expect((await store.listAudit({ offset: 0, limit: 10, event: 'rate_limited' })).total).toBe(1);
+    });
+
+    it('7.4.1 two rotations of one refresh token at once: one rotated, one reused, the session ended (20 trials)', async () => {
+      const other = await another();
+      const user = await addUser('ada');
+      for (let trial = 0; trial < 20; trial++) {
+        await store.createSession(session(`s${trial}`, user.id, `r${trial}`), T0, 100, null);
+        const results = await times(2, (i) => (i % 2 ? other : store).rotateRefreshToken(Buffer.from(`r${trial}`), Buffer.from(`r${trial}-${i}`), T0 + 1, 60_000, ctx));
+        expect(results.map((r) => r.status).sort()).toEqual(['reused', 'rotated']);
+        expect(await store.findUserForRequest(user.id, `s${trial}`, T0 + 2)).toBeNull();
+      }
+    });
+
+    it('8.2.1 the last two admins disabling each other at once leave one enabled admin (20 trials)', async () => {
+      const other = await another();
+      let keeper = await actor();
+      for (let trial = 0; trial < 20; trial++) {
+        const fresh = await actor(); // now exactly two enabled admins: keeper and fresh
+        const [byKeeper, byFresh] = await Promise.all([
+          store.updateUser(fresh.userId, { disabled: true }, T0 + 1, keeper, ctx),
+          other.updateUser(keeper.userId, { disabled: true }, T0 + 1, fresh, ctx),
+        ]);
+        expect([byKeeper.ok, byFresh.ok].filter(Boolean)).toHaveLength(1);
+        expect(byKeeper.ok ? byFresh : byKeeper).toEqual({ ok: false, reason: 'forbidden' }); // its actor was disabled first
+        expect((await store.listUsers({ offset: 0, limit: 100, role: 'admin', disabled: false })).total).toBe(1);
+        if (byFresh.ok) keeper = fresh;
+      }
+    });
+  });
+});
+
+describe('SQLite: openDatabase', () => {
+  let dir: string;
+  let db: SqliteDatabase;
+  beforeEach(() => {
+    dir = tempDir('authbook-store-');
+    db = openDatabase(path.join(dir, 'auth.db'));
+  });
+  afterEach(() => {
+    if (db.open) db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uses WAL, synchronous=FULL, foreign keys, and records the schema version', () => {
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   });
 
   it('refuses a database from a newer release', () => {
@@ -75,205 +411,46 @@ describe('openDatabase', () => {
   });
 });
 
-describe('users', () => {
-  it('keeps emails and usernames unique, usernames case-insensitively', async () => {
-    await addUser('Ada');
-    const sameEmail = await store.createUser({ username: 'other', email: 'ada@example.com', passwordHash: 'h', role: 'user', now: T0 }, audit);
-    expect(sameEmail).toEqual({ ok: false, reason: 'email_taken' });
-    const sameName = await store.createUser({ username: 'ADA', email: 'x@example.com', passwordHash: 'h', role: 'user', now: T0 }, audit);
-    expect(sameName).toEqual({ ok: false, reason: 'username_taken' });
-    const badRole = await store.createUser({ username: 'bob', email: 'b@example.com', passwordHash: 'h', role: 'root', now: T0 }, audit);
-    expect(badRole).toEqual({ ok: false, reason: 'unknown_role' });
-  });
-
-  it('pages and filters users, never returning the hash', async () => {
-    for (const name of ['u1', 'u2', 'u3']) await addUser(name);
-    const boss = await actor();
-    await store.updateUser((await addUser('gone')).id, { disabled: true }, T0, boss, ctx);
-    const page = await store.listUsers({ offset: 1, limit: 2 });
-    expect(page.total).toBe(5);
-    expect(page.items.map((u) => u.username)).toEqual(['u2', 'u3']);
-    expect(JSON.stringify(page)).not.toContain('$2b$');
-    expect((await store.listUsers({ offset: 0, limit: 10, role: 'admin' })).items.map((u) => u.id)).toEqual([boss.userId]);
-    expect((await store.listUsers({ offset: 0, limit: 10, disabled: true })).items.map((u) => u.username)).toEqual(['gone']);
-    expect((await store.listUsers({ offset: 0, limit: 10, disabled: false })).total).toBe(4);
-  });
-
-  it('never leaves no enabled admin: demote, disable or delete the last one is refused', async () => {
-    const first = await actor();
-    expect(await store.updateUser(first.userId, { role: 'user' }, T0, first, ctx)).toEqual({ ok: false, reason: 'last_admin' });
-    expect(await store.updateUser(first.userId, { disabled: true }, T0, first, ctx)).toEqual({ ok: false, reason: 'last_admin' });
-    expect(await store.deleteUser(first.userId, T0, first, audit)).toBe('last_admin');
-    const second = await actor();
-    expect(await store.updateUser(first.userId, { role: 'user' }, T0, second, ctx)).toMatchObject({ ok: true, user: { role: 'user' } });
-    expect(await store.updateUser(second.userId, { disabled: true }, T0, second, ctx)).toEqual({ ok: false, reason: 'last_admin' });
-  });
-
-  it('8.2.1 re-checks the acting admin inside the write: demoted, disabled or logged out, it changes nothing', async () => {
-    const [boss, other] = [await actor(), await actor()];
-    const target = await addUser('target');
-    const newAdmin = { username: 'mallory', email: 'mallory@example.com', passwordHash: 'h', role: 'admin', now: T0 + 1 };
-    expect(await store.createUser(newAdmin, audit, boss)).toMatchObject({ ok: true });
-    await store.updateUser(boss.userId, { role: 'user' }, T0 + 2, other, ctx); // boss demoted while its request is in flight
-    expect(await store.createUser({ ...newAdmin, username: 'eve', email: 'eve@example.com' }, audit, boss)).toEqual({ ok: false, reason: 'forbidden' });
-    expect(await store.updateUser(target.id, { role: 'admin' }, T0 + 3, boss, ctx)).toEqual({ ok: false, reason: 'forbidden' });
-    expect(await store.deleteUser(target.id, T0 + 3, boss, audit)).toBe('forbidden');
-    expect(await store.deleteSessionsOfUser(target.id, T0 + 3, audit, boss)).toBe('forbidden');
-    await store.deleteSession(other.userId, other.sessionId, T0 + 4, { ...audit, event: 'logout' }); // other's session ends
-    expect(await store.updateUser(target.id, { disabled: true }, T0 + 5, other, ctx)).toEqual({ ok: false, reason: 'forbidden' });
-    expect((await store.findUserById(target.id))?.role).toBe('user');
-  });
-
-  it('audits a role change with its old and new role, and a change that changes nothing not at all', async () => {
-    const boss = await actor();
-    const target = await addUser('target');
-    const before = (await store.listAudit({ offset: 0, limit: 100 })).total;
-    expect(await store.updateUser(target.id, { role: 'user', disabled: false }, T0 + 1, boss, ctx)).toMatchObject({ ok: true });
-    expect((await store.listAudit({ offset: 0, limit: 100 })).total).toBe(before);
-    expect((await store.findUserById(target.id))?.updatedAt).toBe(T0);
-    await store.updateUser(target.id, { role: 'admin' }, T0 + 2, boss, ctx);
-    const [entry] = (await store.listAudit({ offset: 0, limit: 1 })).items;
-    expect(entry).toMatchObject({ event: 'role_change', userId: target.id, details: { from: 'user', to: 'admin' } });
-  });
-
-  it('finds the request user only through a live session of an enabled account', async () => {
-    const user = await addUser('ada');
-    await store.createSession(session('s1', user.id, 'token-1'), T0, 10, null);
-    expect(await store.findUserForRequest(user.id, 's1', T0 + 1)).toMatchObject({ id: user.id, role: 'user', permissions: ['read', 'write'], sessionId: 's1' });
-    expect(await store.findUserForRequest(user.id + 1, 's1', T0 + 1)).toBeNull(); // session of someone else
-    expect(await store.findUserForRequest(user.id, 's1', T0 + 60_000)).toBeNull(); // expired
-    await store.updateUser(user.id, { disabled: true }, T0, await actor(), ctx);
-    expect(await store.findUserForRequest(user.id, 's1', T0 + 1)).toBeNull();
-    expect(await store.listSessions(user.id, T0)).toEqual([]); // disabling ended the session
+describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL: connections', () => {
+  it('connections the server ends are replaced: reported, no crash, and the next operations work', async () => {
+    const database = await createTestDatabase();
+    const dropped: Error[] = [];
+    const store = await openPostgresStore({ connectionString: database.url, max: 4, onIdleError: (error) => dropped.push(error) });
+    try {
+      await Promise.all([store.ping(), store.listUsers({ offset: 0, limit: 1 })]); // two pooled connections, now idle
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL! });
+      await admin.connect();
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'authbook'", [new URL(database.url).pathname.slice(1)]);
+      await admin.end();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(dropped.length).toBeGreaterThan(0);
+      expect(await store.ping()).toBe(true);
+      expect(await store.hitRateLimit('k', T0, 60_000, 5, { ...audit, event: 'rate_limited' })).toMatchObject({ allowed: true });
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });
 
-describe('sessions', () => {
-  it('7.1.2 keeps at most maxPerUser live sessions, ending the least recently used', async () => {
-    const user = await addUser('ada');
-    for (const [i, id] of ['a', 'b', 'c'].entries()) await store.createSession(session(id, user.id, `r-${id}`), T0 + i, 2, null);
-    expect((await store.listSessions(user.id, T0)).map((s) => s.id)).toEqual(['c', 'b']);
-  });
-
-  it('a session that has expired cannot be ended again (404, no audit row)', async () => {
-    const user = await addUser('ada');
-    await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
-    const entry = { ...audit, event: 'session_revoked' as const };
-    expect(await store.deleteSession(user.id, 's1', T0 + 60_000, entry)).toBe(false);
-    expect(await store.deleteSession(user.id, 's1', T0 + 1, entry)).toBe(true);
-    expect(await store.deleteSessionsOfUser(user.id + 99, T0, entry)).toBeNull();
-  });
-});
-
-describe('refresh tokens', () => {
-
-  it('rotates once; a spent token presented again ends the whole session', async () => {
-    const user = await addUser('ada');
-    await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
-    expect(await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r2'), T0 + 10, 60_000, ctx)).toEqual({ status: 'rotated', userId: user.id, sessionId: 's1' });
-    expect(await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r3'), T0 + 20, 60_000, ctx)).toEqual({ status: 'reused', userId: user.id, sessionId: 's1' });
-    expect(await store.rotateRefreshToken(Buffer.from('r2'), Buffer.from('r4'), T0 + 30, 60_000, ctx)).toEqual({ status: 'invalid' });
-    expect(await store.findUserForRequest(user.id, 's1', T0 + 40)).toBeNull();
-    const events = (await store.listAudit({ offset: 0, limit: 10 })).items.map((e) => e.event);
-    expect(events).toContain('refresh_reuse_detected');
-  });
-
-  it('7.3.1 slides the inactivity expiry on use; 7.3.2 never past the absolute lifetime', async () => {
-    const user = await addUser('ada');
-    await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
-    await store.rotateRefreshToken(Buffer.from('r1'), Buffer.from('r2'), T0 + 50_000, 60_000, ctx);
-    const [live] = await store.listSessions(user.id, T0 + 50_000);
-    expect(live.expiresAt).toBe(T0 + 110_000);
-    expect(live.lastUsedAt).toBe(T0 + 50_000);
-    await store.rotateRefreshToken(Buffer.from('r2'), Buffer.from('r3'), T0 + 100_000, 60_000, ctx);
-    expect((await store.listSessions(user.id, T0 + 100_000))[0].expiresAt).toBe(T0 + 120_000);
-    expect(await store.rotateRefreshToken(Buffer.from('r3'), Buffer.from('r4'), T0 + 120_000, 60_000, ctx)).toEqual({ status: 'invalid' });
-  });
-});
-
-describe('limits', () => {
-  const limited = { ...audit, event: 'rate_limited' as const };
-
-  it('counts hits in fixed windows per key, gives back a success, and audits the first refusal of a window', async () => {
-    const windowMs = 60_000;
-    const start = T0 - (T0 % windowMs);
-    const hit = (key: string, t: number) => store.hitRateLimit(key, t, windowMs, 2, limited);
-    expect(await hit('login:ip:a', start + 1)).toEqual({ allowed: true, resetAt: start + windowMs, windowStart: start });
-    expect((await hit('login:ip:a', start + 2)).allowed).toBe(true);
-    expect((await hit('login:ip:b', start + 3)).allowed).toBe(true);
-    expect((await hit('login:ip:a', start + 4)).allowed).toBe(false);
-    expect((await hit('login:ip:a', start + 5)).allowed).toBe(false);
-    const refusals = (await store.listAudit({ offset: 0, limit: 10, event: 'rate_limited' })).items;
-    expect(refusals.map((entry) => entry.details)).toEqual([{ limit: 2 }]); // one row per window, not per refusal
-    expect(await hit('login:ip:a', start + windowMs)).toEqual({ allowed: true, resetAt: start + 2 * windowMs, windowStart: start + windowMs });
-    await store.releaseRateLimit('login:ip:a', start); // an old window's hit: the new window owes nothing
-    expect((await hit('login:ip:a', start + windowMs + 1)).allowed).toBe(true);
-    expect((await hit('login:ip:a', start + windowMs + 2)).allowed).toBe(false);
-    await store.releaseRateLimit('login:ip:a', start + windowMs);
-    await store.releaseRateLimit('login:ip:a', start + windowMs);
-    expect((await hit('login:ip:a', start + windowMs + 3)).allowed).toBe(true);
-  });
-
-  const policy = { threshold: 3, baseMs: 1000, maxMs: 3000, resetAfterMs: 86_400_000 };
-  const failure = { ...audit, event: 'login_failure' as const };
-  /** One whole wrong-password attempt: reserve, then settle as a failure. */
-  async function fail(key: string, t: number) {
-    const reservation = await store.reserveLoginAttempt(key, t, policy);
-    if (!reservation.granted) return reservation;
-    return store.recordLoginFailure({ key, policy }, t, failure);
-  }
-
-  it('6.3.1 locks a key after the threshold, twice as long each round, capped, and audits each lock', async () => {
-    expect(await fail('account:a', T0)).toEqual({ lockedUntil: null });
-    expect(await fail('account:a', T0 + 1)).toEqual({ lockedUntil: null });
-    expect(await fail('account:a', T0 + 2)).toEqual({ lockedUntil: T0 + 1002 });
-    expect(await store.reserveLoginAttempt('account:a', T0 + 500, policy)).toEqual({ granted: false, retryAt: T0 + 1002 });
-    expect(await store.reserveLoginAttempt('account:b', T0 + 500, policy)).toEqual({ granted: true });
-    for (const t of [T0 + 2000, T0 + 2001]) await fail('account:a', t);
-    expect(await fail('account:a', T0 + 2002)).toEqual({ lockedUntil: T0 + 4002 }); // doubled
-    for (const t of [T0 + 5000, T0 + 5001]) await fail('account:a', t);
-    expect(await fail('account:a', T0 + 5002)).toEqual({ lockedUntil: T0 + 8002 }); // 4000 capped at 3000
-    const locks = (await store.listAudit({ offset: 0, limit: 10, event: 'login_locked' })).items;
-    expect(locks.map((entry) => entry.details?.locked_until)).toEqual([T0 + 8002, T0 + 4002, T0 + 1002]);
-  });
-
-  it('6.3.1 reserves checks before they run: while the threshold is in flight, no more are granted', async () => {
-    const grants = [];
-    for (let i = 0; i < 10; i++) grants.push((await store.reserveLoginAttempt('account:c', T0 + i, policy)).granted);
-    expect(grants).toEqual([true, true, true, false, false, false, false, false, false, false]);
-    expect(await store.settleLoginSuccess('account:c', T0 + 20)).toEqual({ lockedUntil: null }); // the right one: forgiven
-    expect((await store.reserveLoginAttempt('account:c', T0 + 21, policy)).granted).toBe(true);
-  });
-
-  it('6.3.1 a right password never clears a lock in force, and the login it came with is refused', async () => {
-    for (let i = 0; i < 3; i++) await store.reserveLoginAttempt('account:d', T0, policy);
-    await store.recordLoginFailure({ key: 'account:d', policy }, T0 + 1, failure);
-    await store.recordLoginFailure({ key: 'account:d', policy }, T0 + 2, failure);
-    const { lockedUntil } = await store.recordLoginFailure({ key: 'account:d', policy }, T0 + 3, failure);
-    expect(lockedUntil).toBe(T0 + 1003);
-    expect((await store.reserveLoginAttempt('account:d', T0 + 4, policy)).granted).toBe(false);
-    expect(await store.settleLoginSuccess('account:d', T0 + 5)).toEqual({ lockedUntil: T0 + 1003 });
-    expect(await store.reserveLoginAttempt('account:d', T0 + 6, policy)).toEqual({ granted: false, retryAt: T0 + 1003 });
-  });
-
-  it('a reservation whose process died counts as a failure after a minute, so the key is never stuck', async () => {
-    for (let i = 0; i < 3; i++) await store.reserveLoginAttempt('account:e', T0, policy);
-    expect((await store.reserveLoginAttempt('account:e', T0 + 59_000, policy)).granted).toBe(false);
-    // the three never settled: taken as three failures, which lock the key
-    expect(await store.reserveLoginAttempt('account:e', T0 + 60_000, policy)).toEqual({ granted: false, retryAt: T0 + 61_000 });
-    expect((await store.reserveLoginAttempt('account:e', T0 + 61_000, policy)).granted).toBe(true);
-  });
-
-  it('prunes expired sessions, old windows, stale attempts and old audit rows', async () => {
-    const user = await addUser('ada');
-    await store.createSession(session('old', user.id, 'r-old'), T0, 10, null);
-    await store.createSession({ ...session('new', user.id, 'r-new'), expiresAt: T0 + 10_000_000, absoluteExpiresAt: T0 + 10_000_000 }, T0, 10, null);
-    await store.hitRateLimit('k', T0, 60_000, 10, limited);
-    await fail('account:x@example.com', T0);
-    const before = await store.rowCounts();
-    expect(before).toMatchObject({ sessions: 2, refresh_tokens: 2, rate_limits: 1, login_attempts: 1, audit_log: 2 });
-    const pruned = await store.prune(T0 + 200_000, { rateLimitMs: 60_000, loginAttemptMs: 100_000, auditMs: 100_000 });
-    expect(pruned).toEqual({ sessions: 1, rateLimits: 1, loginAttempts: 1, auditLog: 2 });
-    expect(await store.rowCounts()).toMatchObject({ sessions: 1, refresh_tokens: 1, rate_limits: 0, login_attempts: 0, audit_log: 0 });
+describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL: migrations', () => {
+  it('several stores opening one new database at once migrate it exactly once', async () => {
+    const database = await createTestDatabase();
+    try {
+      const stores = await Promise.all(Array.from({ length: 6 }, () => openPostgresStore({ connectionString: database.url, max: 2 })));
+      expect((await Promise.all(stores.map((each) => each.listRoles()))).map((roles) => roles.length)).toEqual(Array(6).fill(2));
+      await Promise.all(stores.map((each) => each.close()));
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((row) => row.version)).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1));
+      // The seeds chose their ids; new rows continue after them.
+      expect((await client.query("INSERT INTO roles (name) VALUES ('probe') RETURNING id")).rows[0].id).toBe(3);
+      await client.query(`INSERT INTO schema_migrations (version, applied_at) VALUES (${POSTGRES_SCHEMA_VERSION + 1}, 0)`);
+      await client.end();
+      await expect(openPostgresStore({ connectionString: database.url, max: 1 })).rejects.toThrow(/newer than this release supports/);
+    } finally {
+      await database.drop();
+    }
   });
 });

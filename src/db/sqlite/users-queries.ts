@@ -1,49 +1,10 @@
-// SQL for users, roles and permissions: every statement prepared once, one row mapper per shape.
-// Emails arrive here already normalised (trimmed, lowercased); usernames compare with NOCASE.
-// Roles and their permissions are read once and kept: they change only with a schema migration (no
-// API edits them), so the per-request query reads the user's current role id and looks the rest up.
-// Whoever adds a way to edit roles or role_permissions must refresh rolesById in the same change.
+// SQL for users, roles and permissions on SQLite: every statement prepared once; rows go through the
+// shared mappers. Emails arrive here already normalised (trimmed, lowercased); usernames compare with
+// NOCASE. Roles are read once into the role cache (role-cache.ts says why).
+import { createRoleCache, type RequestRow, type RoleCache } from '../role-cache';
+import { toRole, toUser, toUserWithHash, type RoleRow, type UserRow } from '../row-mappers';
+import { ADMIN_PERMISSION, type RequestUser, type UserWithPasswordHash } from '../store';
 import type { SqliteDatabase } from './open-database';
-import { ADMIN_PERMISSION, type RequestUser, type RoleRecord, type UserRecord, type UserWithPasswordHash } from './store';
-
-interface UserRow {
-  id: number;
-  username: string;
-  email: string;
-  role: string;
-  created_at: number;
-  updated_at: number;
-  disabled_at: number | null;
-  password_hash?: string;
-}
-
-/** The hot path's row: the role comes from the cache, and the user is known to be enabled. */
-interface RequestRow {
-  id: number;
-  username: string;
-  email: string;
-  role_id: number;
-  created_at: number;
-  updated_at: number;
-}
-
-function toUser(row: UserRow): UserRecord {
-  return {
-    id: row.id,
-    username: row.username,
-    email: row.email,
-    role: row.role,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    disabledAt: row.disabled_at,
-  };
-}
-
-const splitPermissions = (list: string | null | undefined): string[] => (list ? list.split(',') : []);
-
-function withHash(row: UserRow | undefined): UserWithPasswordHash | null {
-  return row ? { ...toUser(row), passwordHash: row.password_hash as string } : null;
-}
 
 const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at';
 const LIST_FILTER = '(@role IS NULL OR r.name = @role) AND (@disabled IS NULL OR (u.disabled_at IS NOT NULL) = @disabled)';
@@ -74,52 +35,26 @@ export function createUsersQueries(db: SqliteDatabase) {
     delete: db.prepare('DELETE FROM users WHERE id = ?'),
   };
 
-  const listRoles = (): RoleRecord[] =>
-    (statements.roles.all() as Array<{ id: number; name: string; description: string | null; permissions: string | null }>).map(
-      (row) => ({ id: row.id, name: row.name, description: row.description, permissions: splitPermissions(row.permissions) }),
-    );
-  // Frozen, so the hot path can hand out the same permission list to every request safely.
-  const roles = listRoles().map((role) => ({ ...role, permissions: Object.freeze(role.permissions) }));
-  const rolesById = new Map(roles.map((role) => [role.id, role]));
-  const roleIdsByName = new Map(roles.map((role) => [role.name, role.id]));
+  const roles: RoleCache = createRoleCache((statements.roles.all() as RoleRow[]).map(toRole));
 
   return {
-    listRoles,
-    roleId: (name: string) => roleIdsByName.get(name),
-    roleHasPermission: (roleId: number, permission: string) => rolesById.get(roleId)?.permissions.includes(permission) ?? false,
+    roles,
     emailTaken: (email: string) => statements.emailTaken.get(email) === 1,
     usernameTaken: (username: string) => statements.usernameTaken.get(username) === 1,
     insert(username: string, email: string, passwordHash: string, roleId: number, now: number): number {
       return Number(statements.insert.run(username, email, passwordHash, roleId, now, now).lastInsertRowid);
     },
-    byId: (id: number) => withHash(statements.byId.get(id) as UserRow | undefined),
-    byEmail: (email: string) => withHash(statements.byEmail.get(email) as UserRow | undefined),
+    byId: (id: number): UserWithPasswordHash | null => toUserWithHash(statements.byId.get(id) as UserRow | undefined),
+    byEmail: (email: string): UserWithPasswordHash | null => toUserWithHash(statements.byEmail.get(email) as UserRow | undefined),
     forRequest(userId: number, sessionId: string, now: number): RequestUser | null {
       const row = statements.forRequest.get(sessionId, userId, now) as RequestRow | undefined;
-      if (!row) return null;
-      const role = rolesById.get(row.role_id)!; // role_id is a foreign key: the role exists
-      return {
-        id: row.id,
-        username: row.username,
-        email: row.email,
-        role: role.name,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-        disabledAt: null,
-        permissions: role.permissions,
-        sessionId,
-      };
+      return row ? roles.toRequestUser(row, sessionId) : null;
     },
     list(query: { offset: number; limit: number; role?: string; disabled?: boolean }) {
-      const params = {
-        role: query.role ?? null,
-        disabled: query.disabled === undefined ? null : Number(query.disabled),
-        limit: query.limit,
-        offset: query.offset,
-      };
+      const filter = { role: query.role ?? null, disabled: query.disabled === undefined ? null : Number(query.disabled) };
       return {
-        items: (statements.list.all(params) as UserRow[]).map(toUser),
-        total: statements.count.get({ role: params.role, disabled: params.disabled }) as number,
+        items: (statements.list.all({ ...filter, limit: query.limit, offset: query.offset }) as UserRow[]).map(toUser),
+        total: statements.count.get(filter) as number,
       };
     },
     otherEnabledAdmins: (userId: number) => statements.otherEnabledAdmins.get(ADMIN_PERMISSION, userId) as number,

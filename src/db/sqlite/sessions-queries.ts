@@ -1,48 +1,16 @@
-// SQL for sessions and their refresh tokens. A refresh token is stored only as its SHA-256 hash;
+// SQL for sessions and their refresh tokens on SQLite. A refresh token is stored only as its SHA-256 hash;
 // spent hashes are kept while their session lives, so a replayed one is recognised as theft.
 // A session's expires_at is already capped by its absolute_expires_at.
 import type { SqliteDatabase } from './open-database';
-import type { NewSession, SessionRecord } from './store';
-
-interface SessionRow {
-  id: string;
-  user_id: number;
-  created_at: number;
-  last_used_at: number;
-  expires_at: number;
-  absolute_expires_at: number;
-  user_agent: string | null;
-  ip: string | null;
-}
-
-function toSession(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    expiresAt: row.expires_at,
-    absoluteExpiresAt: row.absolute_expires_at,
-    userAgent: row.user_agent,
-    ip: row.ip,
-  };
-}
-
-export interface RefreshTokenLookup {
-  session_id: string;
-  spent_at: number | null;
-  user_id: number;
-  expires_at: number;
-  absolute_expires_at: number;
-  disabled_at: number | null;
-}
+import { toSession, type RefreshTokenLookup, type SessionRow } from '../row-mappers';
+import type { NewSession } from '../store';
 
 export function createSessionsQueries(db: SqliteDatabase) {
   const statements = {
     insert: db.prepare(`INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, absolute_expires_at, user_agent, ip)
       VALUES (@id, @userId, @now, @now, @expiresAt, @absoluteExpiresAt, @userAgent, @ip)`),
     insertToken: db.prepare('INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES (?, ?, ?)'),
-    findToken: db.prepare(`SELECT rt.session_id, rt.spent_at, s.user_id, s.expires_at, s.absolute_expires_at, u.disabled_at
+    findToken: db.prepare(`SELECT rt.session_id, rt.spent_at, s.user_id, s.expires_at, u.disabled_at
       FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id JOIN users u ON u.id = s.user_id
       WHERE rt.token_hash = ?`),
     spendToken: db.prepare('UPDATE refresh_tokens SET spent_at = ? WHERE token_hash = ? AND spent_at IS NULL'),

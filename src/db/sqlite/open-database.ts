@@ -3,7 +3,7 @@
 // kill -9 or power loss), foreign keys enforced, and a busy timeout for other processes' writes.
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { createPrivateFileIfMissing, createPrivateFolder } from '../private-files';
+import { createPrivateFileIfMissing, createPrivateFolder } from '../../private-files';
 import { migrate } from './migrations';
 
 export type SqliteDatabase = Database.Database;

@@ -1,29 +1,10 @@
-// SQL for rate limits (fixed windows per key) and the lock-out's attempt budgets. They live in the
-// database, not in one process's memory, so every process serving the same file enforces the
+// SQL for rate limits (fixed windows per key) and the lock-out's attempt budgets on SQLite. They live
+// in the database, not in one process's memory, so every process serving the same file enforces the
 // same counts. Each function here runs inside the caller's transaction.
-import type { AttemptRow } from './attempt-budget';
+import type { AttemptRow } from '../attempt-budget';
+import { ATTEMPT_COLUMNS, attemptValues, toAttempt, type AttemptDbRow } from '../row-mappers';
+import { windowStartOf } from '../store-rules';
 import type { SqliteDatabase } from './open-database';
-
-interface AttemptDbRow {
-  failures: number;
-  in_flight: number;
-  lockouts: number;
-  locked_until: number | null;
-  last_failure_at: number | null;
-  reserved_at: number;
-}
-
-const toAttempt = (row: AttemptDbRow): AttemptRow => ({
-  failures: row.failures,
-  inFlight: row.in_flight,
-  lockouts: row.lockouts,
-  lockedUntil: row.locked_until,
-  lastFailureAt: row.last_failure_at,
-  reservedAt: row.reserved_at,
-});
-
-/** Windows are aligned to multiples of windowMs, so every process agrees where one starts. */
-export const windowStartOf = (now: number, windowMs: number): number => now - (now % windowMs);
 
 export function createLimitsQueries(db: SqliteDatabase) {
   const statements = {
@@ -35,11 +16,10 @@ export function createLimitsQueries(db: SqliteDatabase) {
       RETURNING count, window_start`),
     // Only a hit of the same window is given back; a later window owes the success nothing.
     release: db.prepare('UPDATE rate_limits SET count = count - 1 WHERE key = ? AND window_start = ? AND count > 0'),
-    attempt: db.prepare('SELECT failures, in_flight, lockouts, locked_until, last_failure_at, reserved_at FROM login_attempts WHERE key = ?'),
-    saveAttempt: db.prepare(`INSERT INTO login_attempts (key, failures, in_flight, lockouts, locked_until, last_failure_at, reserved_at)
-      VALUES (@key, @failures, @inFlight, @lockouts, @lockedUntil, @lastFailureAt, @reservedAt)
-      ON CONFLICT (key) DO UPDATE SET failures = @failures, in_flight = @inFlight, lockouts = @lockouts,
-        locked_until = @lockedUntil, last_failure_at = @lastFailureAt, reserved_at = @reservedAt`),
+    attempt: db.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM login_attempts WHERE key = ?`),
+    saveAttempt: db.prepare(`INSERT INTO login_attempts (${ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, in_flight = excluded.in_flight, lockouts = excluded.lockouts,
+        locked_until = excluded.locked_until, last_failure_at = excluded.last_failure_at, reserved_at = excluded.reserved_at`),
     deleteAttempt: db.prepare('DELETE FROM login_attempts WHERE key = ?'),
     pruneRateLimits: db.prepare('DELETE FROM rate_limits WHERE window_start <= ?'),
     pruneAttempts: db.prepare(`DELETE FROM login_attempts
@@ -58,7 +38,7 @@ export function createLimitsQueries(db: SqliteDatabase) {
     },
     saveAttempt(key: string, row: AttemptRow | null): void {
       if (row === null) statements.deleteAttempt.run(key);
-      else statements.saveAttempt.run({ key, ...row });
+      else statements.saveAttempt.run(...attemptValues(key, row));
     },
     prune(now: number, rateLimitMs: number, loginAttemptMs: number) {
       return {
