@@ -5,7 +5,8 @@ import { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { guessableJwtSecretProblem, isStrongJwtSecret, MIN_JWT_SECRET_BYTES, resolveJwtSecret } from './jwt-secret';
+import { guessableSecretProblem, isStrongJwtSecret, MIN_JWT_SECRET_BYTES, resolveJwtSecret } from './jwt-secret';
+import { resolveSecretsKey } from './secrets-key';
 
 export interface RateLimitConfig {
   enabled: boolean;
@@ -58,6 +59,10 @@ export interface Config {
   jwtSecret: KeyObject;
   /** Where the secret came from: the environment, or the generated file beside the database. */
   jwtSecretSource: string;
+  /** Encrypts secrets kept at rest (TOTP seeds, private signing keys): see secret-box.ts. */
+  secretsKey: KeyObject;
+  /** Where it came from: SECRETS_KEY, or the generated file beside the database. */
+  secretsKeySource: string;
   jwtIssuer: string;
   jwtAudience: string;
   accessTokenTtlSeconds: number;
@@ -169,6 +174,10 @@ const envSchema = z.object({
     .string()
     .refine(isStrongJwtSecret, `must be at least ${MIN_JWT_SECRET_BYTES} bytes (try: openssl rand -base64 48)`)
     .optional(),
+  SECRETS_KEY: z
+    .string()
+    .refine(isStrongJwtSecret, `must be at least ${MIN_JWT_SECRET_BYTES} bytes (try: openssl rand -base64 48)`)
+    .optional(),
   JWT_ISSUER: z.string().trim().min(1).default('authbook'),
   JWT_AUDIENCE: z.string().trim().min(1).default('authbook'),
   ACCESS_TOKEN_TTL: duration(10, 86400).default(900),
@@ -235,13 +244,20 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
   if (e.JWT_SECRET === undefined && e.NODE_ENV === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
+  // Several processes or machines must share this key, and a file beside one database cannot be shared.
+  if (e.SECRETS_KEY === undefined && e.NODE_ENV === 'production') problems.push('SECRETS_KEY is required when NODE_ENV=production');
   // Refused in production; elsewhere (a laptop, a classroom) a warning is enough.
-  const guessableSecret = e.JWT_SECRET === undefined ? null : guessableJwtSecretProblem(e.JWT_SECRET);
-  if (guessableSecret && e.NODE_ENV === 'production') problems.push(guessableSecret);
+  const guessable = [
+    e.JWT_SECRET === undefined ? null : guessableSecretProblem(e.JWT_SECRET, 'JWT_SECRET'),
+    e.SECRETS_KEY === undefined ? null : guessableSecretProblem(e.SECRETS_KEY, 'SECRETS_KEY'),
+  ].filter((problem): problem is string => problem !== null);
+  if (e.NODE_ENV === 'production') problems.push(...guessable);
   if (problems.length > 0) throw new ConfigError(problems);
-  // Only a valid configuration may create the development secret file.
+  // Only a valid configuration may create the development secret files.
   const secret = resolveJwtSecret(e.JWT_SECRET, e.DATABASE_PATH);
   if ('problem' in secret) throw new ConfigError([secret.problem]);
+  const secretsKey = resolveSecretsKey(e.SECRETS_KEY, e.DATABASE_PATH);
+  if ('problem' in secretsKey) throw new ConfigError([secretsKey.problem]);
 
   return {
     nodeEnv: e.NODE_ENV,
@@ -252,6 +268,8 @@ export function loadConfig(env: Env = process.env): Config {
     workers: e.WORKERS,
     jwtSecret: secret.key,
     jwtSecretSource: secret.source,
+    secretsKey: secretsKey.key,
+    secretsKeySource: secretsKey.source,
     jwtIssuer: e.JWT_ISSUER,
     jwtAudience: e.JWT_AUDIENCE,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
@@ -289,7 +307,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT,
     warnings: [
       ...(secret.warning ? [secret.warning] : []),
-      ...(guessableSecret ? [guessableSecret] : []),
+      ...guessable,
       ...(e.RATE_LIMIT ? [] : ['RATE_LIMIT=off: login, registration and refresh are not rate limited (benchmarks only)']),
     ],
   };

@@ -24,6 +24,7 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   'database.poolSize': 'DATABASE_POOL_SIZE',
   workers: 'WORKERS',
   jwtSecret: 'JWT_SECRET',
+  secretsKey: 'SECRETS_KEY',
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',
   accessTokenTtlSeconds: 'ACCESS_TOKEN_TTL',

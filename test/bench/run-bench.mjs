@@ -107,7 +107,7 @@ async function benchScale(users, hashMs) {
   const before = Object.fromEntries(await Promise.all(STORES.map(async (store) => [store, await rowCounts(databases[store], file)])));
 
   const serverEnv = {
-    NODE_ENV: 'production', PORT: '0', DATABASE_PATH: file, JWT_SECRET: secretText, RATE_LIMIT: 'off',
+    NODE_ENV: 'production', PORT: '0', DATABASE_PATH: file, JWT_SECRET: secretText, SECRETS_KEY: randomBytes(48).toString('base64'), RATE_LIMIT: 'off',
     LOG_LEVEL: 'silent', BCRYPT_ROUNDS: String(ROUNDS), ACCESS_TOKEN_TTL: String(TTL_SECONDS), WORKERS: args.workers,
   };
   const authbook = {};
