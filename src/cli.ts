@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { ReadStream } from 'node:tty';
 import { parseArgs } from 'node:util';
 import bcrypt from 'bcrypt';
-import pino from 'pino';
 import { createAuthService } from './auth/auth-service';
 import { isAuthError } from './auth/errors';
 import { reportListening, superviseWorkers, workerSlot } from './cluster';
@@ -16,6 +15,7 @@ import { DatabaseOpenError, openStore } from './db/open-store';
 import { openTutorial } from './notebook/jupyter-launcher';
 import { registerKernel } from './notebook/kernel-spec';
 import { exportTutorial } from './notebook/tutorial-export';
+import { openLogOutput } from './log-output';
 import { promptHidden, PromptCancelled } from './password-prompt';
 import { startServer } from './server';
 import { lowerThreadpoolPriority } from './threadpool-priority';
@@ -34,7 +34,7 @@ const USAGE = `usage:
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(2, os.availableParallelism()));
 
 async function serve(config: Config): Promise<void> {
-  const logger = pino({ level: config.logLevel });
+  const { logger, flush } = openLogOutput(config.logLevel);
   const slot = workerSlot();
   if (slot === null) for (const warning of config.warnings) logger.warn(warning); // once, not per worker
   if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config.workers, logger);
@@ -45,7 +45,7 @@ async function serve(config: Config): Promise<void> {
   else reportListening(running.url);
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    running.close().then(() => process.exit(0));
+    running.close().then(flush).then(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
