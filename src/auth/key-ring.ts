@@ -66,23 +66,23 @@ export function createKeyRing({ config, store, now }: KeyRingOptions): KeyRing {
     loadedAt = now();
   }
 
-  /** Rotation is due when no key was created within the interval (or, rotation off, none at all). */
-  async function rotateIfDue(): Promise<void> {
+  /** Rotation is due when no key was created within the interval (or, rotation off, none at all). False: not due. */
+  async function rotateIfDue(): Promise<boolean> {
     const at = now();
     const unlessCreatedAfter = rotationSeconds === null ? 0 : at - rotationSeconds * 1000;
     const newest = Math.max(...(keys ?? []).map((key) => key.createdAt));
-    if (newest > unlessCreatedAfter) return;
+    if (newest > unlessCreatedAfter) return false;
     const key = newSigningKey(box, at, activationFor(at));
     await store.addSigningKey(key, { unlessCreatedAfter, dropSupersededBefore: at - graceMs }, addedAudit(key, 'automatic'));
+    return true; // added, or another process added one first: either way, read the keys again
   }
 
   function reload(): Promise<void> {
     loading ??= (async () => {
       try {
         take(await store.listSigningKeys());
-        if (algorithm !== SIGNING_KEY_ALGORITHM) return; // HS256 signs: the stored keys only verify
-        await rotateIfDue();
-        take(await store.listSigningKeys());
+        // HS256 signs: the stored keys only verify, and none is added
+        if (algorithm === SIGNING_KEY_ALGORITHM && (await rotateIfDue())) take(await store.listSigningKeys());
       } finally {
         loading = null;
       }

@@ -103,40 +103,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const now = options.now ?? Date.now;
   const keys = options.keys ?? hmacTokenKeys(options.secret!);
 
-  // #region verify
-  function verifyWithKeyLookup(token: string): VerifiedAccessToken | null | typeof UNKNOWN_KEY {
-    const kid = headerKid(token);
-    if (kid === null) return null;
-    const key = keys.verificationKey(kid);
-    if (!key) return kid === undefined ? null : UNKNOWN_KEY;
-    const nowSeconds = Math.floor(now() / 1000);
-    let decoded: jwt.Jwt;
-    try {
-      decoded = jwt.verify(token, key.key, {
-        algorithms: [key.alg], // the key's own algorithm, never the one the header asks for
-        issuer: options.issuer,
-        audience: options.audience,
-        clockTolerance: options.clockSkewSeconds,
-        clockTimestamp: nowSeconds,
-        complete: true,
-      });
-    } catch {
-      return null; // bad signature, wrong alg, expired, wrong iss/aud, malformed: all simply invalid
-    }
-    if (decoded.header.typ !== ACCESS_TOKEN_TYPE) return null;
-    const claims = decoded.payload as Partial<AccessTokenClaims>;
-    if (!isText(claims.sub) || !isText(claims.sid) || !isText(claims.jti)) return null;
-    if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return null;
-    if (claims.iat > nowSeconds + options.clockSkewSeconds) return null; // issued in the future
-    if (claims.exp - claims.iat > options.ttlSeconds + options.clockSkewSeconds) return null; // longer-lived than we issue
-    if (key.issuedNoLaterThan !== undefined && claims.iat > key.issuedNoLaterThan) return null;
-    const userId = Number(claims.sub);
-    if (!Number.isSafeInteger(userId) || userId <= 0) return null;
-    return { userId, sessionId: claims.sid, claims: claims as AccessTokenClaims };
-  }
-  // #endregion verify
-
-  return {
+  const service: TokenService = {
     sign({ userId, sessionId }) {
       const iat = Math.floor(now() / 1000);
       const claims: AccessTokenClaims = {
@@ -154,10 +121,43 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return { token, expiresIn: options.ttlSeconds };
     },
 
+    // #region verify
     verify(token) {
-      const verified = verifyWithKeyLookup(token);
-      return verified === UNKNOWN_KEY ? null : verified;
+      const kid = headerKid(token);
+      const key = kid === null ? null : keys.verificationKey(kid);
+      if (!key) return null;
+      const nowSeconds = Math.floor(now() / 1000);
+      let decoded: jwt.Jwt;
+      try {
+        decoded = jwt.verify(token, key.key, {
+          algorithms: [key.alg], // the key's own algorithm, never the one the header asks for
+          issuer: options.issuer,
+          audience: options.audience,
+          clockTolerance: options.clockSkewSeconds,
+          clockTimestamp: nowSeconds,
+          complete: true,
+        });
+      } catch {
+        return null; // bad signature, wrong alg, expired, wrong iss/aud, malformed: all simply invalid
+      }
+      if (decoded.header.typ !== ACCESS_TOKEN_TYPE) return null;
+      const claims = decoded.payload as Partial<AccessTokenClaims>;
+      if (!isText(claims.sub) || !isText(claims.sid) || !isText(claims.jti)) return null;
+      if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return null;
+      if (claims.iat > nowSeconds + options.clockSkewSeconds) return null; // issued in the future
+      if (claims.exp - claims.iat > options.ttlSeconds + options.clockSkewSeconds) return null; // longer-lived than we issue
+      if (key.issuedNoLaterThan !== undefined && claims.iat > key.issuedNoLaterThan) return null;
+      const userId = Number(claims.sub);
+      if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+      return { userId, sessionId: claims.sid, claims: claims as AccessTokenClaims };
     },
-    verifyWithKeyLookup,
+    // #endregion verify
+
+    verifyWithKeyLookup(token) {
+      const kid = headerKid(token);
+      if (typeof kid === 'string' && keys.verificationKey(kid) === null) return UNKNOWN_KEY;
+      return service.verify(token);
+    },
   };
+  return service;
 }
