@@ -25,6 +25,8 @@ const USAGE = `usage:
   authbook create-user --username NAME --email EMAIL [--role ROLE] --password-stdin
                                       create a user; the password is asked for (not shown) on a
                                       terminal, or read from piped stdin
+  authbook rotate-keys                add an ES256 signing key: published at once, signing after
+                                      SIGNING_KEY_ACTIVATION_DELAY; the previous key verifies on
   authbook notebook [JUPYTER ARGS]    register the tslab kernel and open the tutorial in Jupyter
   authbook kernel                     register the tslab kernel only (for CI and editors)
   authbook tutorial-html [--out DIR]  run every notebook and write them as HTML pages (default tutorial-html/)`;
@@ -98,6 +100,17 @@ async function createUser(config: Config, args: string[]): Promise<void> {
   }
 }
 
+async function rotateKeys(config: Config): Promise<void> {
+  if (config.signing.algorithm !== 'ES256') throw new CliError('rotate-keys rotates ES256 keys: ACCESS_TOKEN_ALG is HS256 (rotate JWT_SECRET instead)');
+  const store = await openStore(config);
+  try {
+    const { kid, activatesAt } = await createAuthService({ config, store }).rotateSigningKey();
+    console.log(`added signing key ${kid}: published now, signing from ${new Date(activatesAt).toISOString()}`);
+  } finally {
+    await store.close();
+  }
+}
+
 /** A problem the operator can act on: printed as one line, without a stack. */
 class CliError extends Error {}
 
@@ -128,6 +141,7 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   if (command === 'serve') return serve(config);
   if (command === 'create-user') return createUser(config, rest);
+  if (command === 'rotate-keys') return rotateKeys(config);
   throw new CliError(`unknown command '${command}'\n${USAGE}`);
 }
 

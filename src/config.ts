@@ -65,6 +65,8 @@ export interface Config {
   secretsKeySource: string;
   jwtIssuer: string;
   jwtAudience: string;
+  /** How access tokens are signed and which keys rotate: see auth/signing-keys.ts. */
+  signing: SigningConfig;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   sessionMaxAgeSeconds: number;
@@ -85,6 +87,16 @@ export interface Config {
   bodyLimitBytes: number;
   /** Lines the caller should print once (e.g. "generated a development secret"). */
   warnings: string[];
+}
+
+/**
+ * Access-token signatures: ES256 with keys kept in the database (published at
+ * /.well-known/jwks.json, rotated), or HS256 with JWT_SECRET. Rotation null: only by the CLI.
+ */
+export interface SigningConfig {
+  algorithm: 'ES256' | 'HS256';
+  rotationSeconds: number | null;
+  activationDelaySeconds: number;
 }
 
 /** Thrown by loadConfig with one line per bad variable. */
@@ -181,6 +193,9 @@ const envSchema = z.object({
   JWT_ISSUER: z.string().trim().min(1).default('authbook'),
   JWT_AUDIENCE: z.string().trim().min(1).default('authbook'),
   ACCESS_TOKEN_TTL: duration(10, 86400).default(900),
+  ACCESS_TOKEN_ALG: z.enum(['ES256', 'HS256']).default('ES256'),
+  SIGNING_KEY_ROTATION: z.union([z.literal('off'), duration(3600, 3650 * 86400)]).default(30 * 86400),
+  SIGNING_KEY_ACTIVATION_DELAY: duration(0, 7 * 86400).default(600),
   REFRESH_TOKEN_TTL: duration(60, 365 * 86400).default(30 * 86400),
   SESSION_MAX_AGE: duration(60, 3650 * 86400).default(90 * 86400),
   MAX_SESSIONS_PER_USER: integer(1, 10_000).default(20),
@@ -239,6 +254,9 @@ export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   if (e.PASSWORD_MAX_LENGTH < e.PASSWORD_MIN_LENGTH) problems.push('PASSWORD_MAX_LENGTH must not be below PASSWORD_MIN_LENGTH');
   if (e.LOCKOUT_MAX < e.LOCKOUT_BASE) problems.push('LOCKOUT_MAX must not be below LOCKOUT_BASE');
+  if (e.SIGNING_KEY_ROTATION !== 'off' && e.SIGNING_KEY_ROTATION <= e.SIGNING_KEY_ACTIVATION_DELAY) {
+    problems.push('SIGNING_KEY_ROTATION must be longer than SIGNING_KEY_ACTIVATION_DELAY');
+  }
   if (e.SESSION_MAX_AGE < e.REFRESH_TOKEN_TTL) problems.push('SESSION_MAX_AGE must not be below REFRESH_TOKEN_TTL');
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
@@ -272,6 +290,11 @@ export function loadConfig(env: Env = process.env): Config {
     secretsKeySource: secretsKey.source,
     jwtIssuer: e.JWT_ISSUER,
     jwtAudience: e.JWT_AUDIENCE,
+    signing: {
+      algorithm: e.ACCESS_TOKEN_ALG,
+      rotationSeconds: e.SIGNING_KEY_ROTATION === 'off' ? null : e.SIGNING_KEY_ROTATION,
+      activationDelaySeconds: e.SIGNING_KEY_ACTIVATION_DELAY,
+    },
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE,

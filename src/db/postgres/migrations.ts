@@ -99,6 +99,19 @@ const MIGRATIONS: readonly string[] = [
   SELECT setval(pg_get_serial_sequence('roles', 'id'), (SELECT max(id) FROM roles));
   SELECT setval(pg_get_serial_sequence('permissions', 'id'), (SELECT max(id) FROM permissions));
   `,
+  // signing keys: ES256 key pairs for access tokens, the private part sealed (secret-box.ts). A key is
+  // published from created_at, signs from activates_at until the next key activates.
+  `
+  CREATE TABLE signing_keys (
+    kid text PRIMARY KEY,
+    alg text NOT NULL,
+    public_jwk text NOT NULL,
+    sealed_private_key text NOT NULL,
+    created_at bigint NOT NULL,
+    activates_at bigint NOT NULL
+  );
+  CREATE INDEX signing_keys_activates ON signing_keys (activates_at);
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
