@@ -9,7 +9,7 @@
 // rows; GET /users/me on each store is measured in the same rounds, so the ratio is fair.
 //   node test/bench/run-bench.mjs [--users 1000,100000] [--seconds 10] [--store sqlite,postgres]
 //                                 [--database-url postgres://...] [--workers 1] [--rounds 5]
-//                                 [--skip-quiet] [--flags '--max-old-space-size=128 ...'] [--profile DIR]
+//                                 [--skip-quiet] [--skip-hs256] [--flags '--max-old-space-size=128 ...'] [--profile DIR]
 //                                 [--report DIR] [--users-me-only]
 // --flags replaces npm start's node flags (to compare others); --profile writes a CPU profile of the
 // shipped server (node --cpu-prof) into DIR, to open in Chrome DevTools.
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '5' },
     'skip-quiet': { type: 'boolean', default: false },
+    'skip-hs256': { type: 'boolean', default: false },
     flags: { type: 'string' },
     profile: { type: 'string' },
     report: { type: 'string', default: 'bench-report' },
@@ -72,6 +73,24 @@ function peakRssMb(pid) {
 
 function load(options) {
   return autocannon({ duration: SECONDS, ...options });
+}
+
+/** POST /token/refresh once per refresh token, 8 at a time: the access tokens and the next refresh tokens. */
+async function mintByRefresh(port, refreshTokens) {
+  const accessTokens = new Array(refreshTokens.length);
+  const next = new Array(refreshTokens.length);
+  let index = 0;
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (index < refreshTokens.length) {
+      const i = index++;
+      const response = await fetch(`http://127.0.0.1:${port}/token/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: refreshTokens[i] }) });
+      const body = await response.json();
+      if (response.status !== 200) throw new Error(`refresh answered ${response.status}: ${JSON.stringify(body)}`);
+      accessTokens[i] = body.token;
+      next[i] = body.refresh_token;
+    }
+  }));
+  return { accessTokens, refreshTokens: next };
 }
 
 /** Requests whose Authorization header (or body) rotates through `values` on every request. */
@@ -127,41 +146,52 @@ async function benchScale(users, hashMs) {
     NODE_ENV: 'production', PORT: '0', DATABASE_PATH: file, JWT_SECRET: secretText, SECRETS_KEY: randomBytes(48).toString('base64'), RATE_LIMIT: 'off',
     BCRYPT_ROUNDS: String(ROUNDS), ACCESS_TOKEN_TTL: String(TTL_SECONDS), WORKERS: args.workers,
   };
-  const authbook = {};
-  const quiet = {};
+  // Each store's servers: as shipped (ES256, the default), the same with LOG_LEVEL=silent, and HS256.
+  const variants = [{ name: 'shipped', env: {}, logged: true }];
+  if (!args['skip-quiet']) variants.push({ name: 'quiet', env: { LOG_LEVEL: 'silent' }, logged: false });
+  if (!args['skip-hs256']) variants.push({ name: 'hs256', env: { ACCESS_TOKEN_ALG: 'HS256' }, logged: true });
+  const servers = {}; // `${store}/${variant}` -> { port, child, logFile, tokens }
+  const extraFlags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
   for (const store of STORES) {
-    const env = { ...serverEnv, ...(store === 'postgres' && { DATABASE_URL: scratch.url }) };
-    const extraFlags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
-    authbook[store] = await startAuthbook(env, { flags: FLAGS, extraFlags, logFile: path.join(dir, `${store}.log`) });
-    if (!args['skip-quiet']) quiet[store] = await startAuthbook({ ...env, LOG_LEVEL: 'silent' }, { flags: FLAGS });
+    let refreshTokens = seeded.refreshTokens;
+    for (const variant of variants) {
+      const env = { ...serverEnv, ...(store === 'postgres' && { DATABASE_URL: scratch.url }), ...variant.env };
+      const logFile = variant.logged ? path.join(dir, `${store}-${variant.name}.log`) : undefined;
+      const server = await startAuthbook(env, { flags: FLAGS, extraFlags: variant.name === 'shipped' ? extraFlags : [], logFile });
+      // Tokens this server signed itself (its algorithm, its key): one refresh per seeded session,
+      // whose new refresh tokens the next server spends for its own.
+      const minted = await mintByRefresh(server.port, refreshTokens);
+      refreshTokens = minted.refreshTokens;
+      servers[`${store}/${variant.name}`] = { ...server, tokens: minted.accessTokens };
+    }
   }
   const baseline = await startChild([path.join(HERE, 'baseline-server.mjs'), file, secretText], {});
-  const children = [baseline, ...Object.values(authbook), ...Object.values(quiet)];
+  const children = [baseline, ...Object.values(servers)];
   try {
-    for (const { port } of children) await withToken(port, seeded.accessTokens, 50); // warm-up
+    await withToken(baseline.port, seeded.accessTokens, 50); // warm-up
+    for (const server of Object.values(servers)) await withToken(server.port, server.tokens, 50);
     // Every server in each round: a noisy machine slows them all alike. Medians of the rounds.
-    const runs = { baseline: [], ...Object.fromEntries(STORES.flatMap((store) => [[store, []], [`${store}-quiet`, []]])) };
+    const runs = { baseline: [], ...Object.fromEntries(Object.keys(servers).map((key) => [key, []])) };
     for (let run = 0; run < ROUNDS_OF_LOAD; run++) {
       runs.baseline.push(await withToken(baseline.port, seeded.accessTokens, 50));
-      for (const store of STORES) {
-        runs[store].push(await withToken(authbook[store].port, seeded.accessTokens, 50));
-        if (quiet[store]) runs[`${store}-quiet`].push(await withToken(quiet[store].port, seeded.accessTokens, 50));
-      }
+      for (const [key, server] of Object.entries(servers)) runs[key].push(await withToken(server.port, server.tokens, 50));
     }
     const pick = (list) => list.find((r) => r.requests.average === median(list.map((x) => x.requests.average)));
     const ideal = pick(runs.baseline);
+    const rate = (key) => (runs[key] ? pick(runs[key]).requests.average : undefined);
     for (const store of STORES) {
-      const me = pick(runs[store]);
-      const versusSqlite = store === 'postgres' && runs.sqlite ? { sqliteReqPerSec: round(pick(runs.sqlite).requests.average), versusSqlite: round(me.requests.average / pick(runs.sqlite).requests.average, 3) } : {};
-      const silent = quiet[store] ? pick(runs[`${store}-quiet`]) : null;
-      const quietFields = silent ? { quietReqPerSec: round(silent.requests.average), quietRatio: round(silent.requests.average / ideal.requests.average, 3), quietNon2xx: silent.non2xx } : {};
-      const logBytes = fs.statSync(authbook[store].logFile).size;
-      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(me.requests.average / ideal.requests.average, 3), rounds: ROUNDS_OF_LOAD, ratios: runs[store].map((r, i) => round(r.requests.average / runs.baseline[i].requests.average, 3)), logMb: round(logBytes / 1e6), ...quietFields, ...versusSqlite });
+      const key = `${store}/shipped`;
+      const me = pick(runs[key]);
+      const versusSqlite = store === 'postgres' && runs['sqlite/shipped'] ? { sqliteReqPerSec: round(rate('sqlite/shipped')), versusSqlite: round(me.requests.average / rate('sqlite/shipped'), 3) } : {};
+      const quietFields = runs[`${store}/quiet`] ? { quietReqPerSec: round(rate(`${store}/quiet`)), quietRatio: round(rate(`${store}/quiet`) / ideal.requests.average, 3), quietNon2xx: pick(runs[`${store}/quiet`]).non2xx } : {};
+      const hsFields = runs[`${store}/hs256`] ? { hs256ReqPerSec: round(rate(`${store}/hs256`)), es256OverHs256: round(me.requests.average / rate(`${store}/hs256`), 3), hs256Non2xx: pick(runs[`${store}/hs256`]).non2xx } : {};
+      const logBytes = fs.statSync(servers[key].logFile).size;
+      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(me.requests.average / ideal.requests.average, 3), rounds: ROUNDS_OF_LOAD, ratios: runs[key].map((r, i) => round(r.requests.average / runs.baseline[i].requests.average, 3)), logMb: round(logBytes / 1e6), ...quietFields, ...hsFields, ...versusSqlite });
     }
 
     const limit = (CORES * 1000) / hashMs;
     for (const store of args['users-me-only'] ? [] : STORES) {
-      const { port, child } = authbook[store];
+      const { port, child } = servers[`${store}/shipped`];
       const probe = () => probeLatency(port, '/healthz', SECONDS * 1000);
       const idle = await probe();
       const storm = () =>
@@ -198,6 +228,7 @@ function printSummary() {
     if (r.name === 'users_me') {
       console.log(`${at} (a) GET /users/me, 50 conn, as shipped (log on: ${r.logMb} MB written) | ${r.reqPerSec} | ${r.p99} | ${r.baselineReqPerSec} req/s ideal | ${r.ratio} | ≥ 0.90 (floor 0.85), non-2xx ${r.non2xx}, errors ${r.errors} |`);
       if (r.quietRatio !== undefined) console.log(`${at} (a-) the same, LOG_LEVEL=silent | ${r.quietReqPerSec} | - | ${r.baselineReqPerSec} req/s ideal | ${r.quietRatio} | - |`);
+      if (r.es256OverHs256 !== undefined) console.log(`${at} (a'') as shipped (ES256, cached) over ACCESS_TOKEN_ALG=HS256 | - | - | ${r.hs256ReqPerSec} req/s with HS256 | ${r.es256OverHs256} | ≥ 0.95 |`);
       if (r.versusSqlite !== undefined) console.log(`${at} (a') GET /users/me, PostgreSQL / SQLite | - | - | ${r.sqliteReqPerSec} req/s on SQLite | ${r.versusSqlite} | ≥ 0.50 |`);
     }
     if (r.name === 'login') console.log(`${at} (b) POST /login, 8 conn | ${r.reqPerSec} | ${r.p99} | ${r.bcryptLimitPerSec} logins/s limit | ${r.ratio} | ≥ 0.90, errors ${r.errors} |`);
