@@ -6,9 +6,9 @@ import { toRole, toUser, toUserWithHash, type RoleRow, type UserRow } from '../r
 import { ADMIN_PERMISSION, type Page, type RequestUser, type UserRecord, type UserWithPasswordHash } from '../store';
 import { changes, firstRow, page, prepared, rows, type Queryable } from './pool';
 
-const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at';
+const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at, u.email_verified_at';
 const LIST_FILTER = '($1::text IS NULL OR r.name = $1) AND ($2::boolean IS NULL OR (u.disabled_at IS NOT NULL) = $2)';
-const REQUEST_USER = `SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at
+const REQUEST_USER = `SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at, u.email_verified_at
   FROM sessions s JOIN users u ON u.id = s.user_id
   WHERE s.id = $1 AND s.user_id = $2 AND s.expires_at > $3 AND u.disabled_at IS NULL`;
 

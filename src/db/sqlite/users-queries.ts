@@ -6,7 +6,7 @@ import { toRole, toUser, toUserWithHash, type RoleRow, type UserRow } from '../r
 import { ADMIN_PERMISSION, type RequestUser, type UserWithPasswordHash } from '../store';
 import type { SqliteDatabase } from './open-database';
 
-const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at';
+const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at, u.email_verified_at';
 const LIST_FILTER = '(@role IS NULL OR r.name = @role) AND (@disabled IS NULL OR (u.disabled_at IS NOT NULL) = @disabled)';
 const PERMISSIONS_OF_ROLE = `(SELECT group_concat(p.name, ',' ORDER BY p.id) FROM role_permissions rp
   JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = r.id)`;
@@ -21,7 +21,7 @@ export function createUsersQueries(db: SqliteDatabase) {
     byId: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?`),
     byEmail: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.email = ?`),
     // One statement for every authenticated request: live session, enabled user, current role id.
-    forRequest: db.prepare(`SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at
+    forRequest: db.prepare(`SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at, u.email_verified_at
       FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`),
     list: db.prepare(`SELECT ${USER_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id
