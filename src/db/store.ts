@@ -169,7 +169,7 @@ export interface AuthStore extends MailStore {
    * registration). `verification`: a token and its message, written with the account.
    */
   createUser(
-    input: { username: string; email: string; passwordHash: string; role: string; now: number; verification?: { token: NewEmailToken; message: MailDraft } },
+    input: { username: string; email: string; passwordHash: string; role: string; now: number; emailVerifiedAt?: number | null; verification?: { token: NewEmailToken; message: MailDraft } },
     audit: AuditInput,
     authorizedBy?: ActorCheck | null,
   ): Promise<CreateUserResult>;

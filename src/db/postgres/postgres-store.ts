@@ -72,7 +72,7 @@ function createPostgresStore(pool: pg.Pool, roles: ReturnType<typeof createRoleC
         if (authorizedBy && !(await allowed(db, authorizedBy, input.now))) return { ok: false, reason: 'forbidden' } as const;
         const roleId = roles.roleId(input.role);
         if (roleId === undefined) return { ok: false, reason: 'unknown_role' } as const;
-        const id = await users.insert(db, input.username, input.email, input.passwordHash, roleId, input.now);
+        const id = await users.insert(db, input.username, input.email, input.passwordHash, roleId, input.now, input.emailVerifiedAt);
         if (id === null) {
           // The insert waited for any competing one to commit, so this read sees what it clashed with.
           const taken = await users.taken(db, input.email, input.username);

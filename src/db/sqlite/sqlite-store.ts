@@ -60,7 +60,7 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
         if (roleId === undefined) return { ok: false, reason: 'unknown_role' } as const;
         if (users.emailTaken(input.email)) return { ok: false, reason: 'email_taken' } as const;
         if (users.usernameTaken(input.username)) return { ok: false, reason: 'username_taken' } as const;
-        const id = users.insert(input.username, input.email, input.passwordHash, roleId, input.now);
+        const id = users.insert(input.username, input.email, input.passwordHash, roleId, input.now, input.emailVerifiedAt);
         if (input.verification) {
           mail.issueToken(id, input.verification.token, input.now);
           mail.enqueue(addressed(input.verification.message, input.email), input.now);

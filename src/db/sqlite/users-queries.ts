@@ -16,8 +16,8 @@ export function createUsersQueries(db: SqliteDatabase) {
     roles: db.prepare(`SELECT r.id, r.name, r.description, ${PERMISSIONS_OF_ROLE} AS permissions FROM roles r ORDER BY r.id`),
     emailTaken: db.prepare('SELECT 1 FROM users WHERE email = ?').pluck(),
     usernameTaken: db.prepare('SELECT 1 FROM users WHERE username = ?').pluck(),
-    insert: db.prepare(`INSERT INTO users (username, email, password_hash, role_id, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?)`),
+    insert: db.prepare(`INSERT INTO users (username, email, password_hash, role_id, created_at, updated_at, email_verified_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`),
     byId: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?`),
     byEmail: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.email = ?`),
     // One statement for every authenticated request: live session, enabled user, current role id.
@@ -41,8 +41,8 @@ export function createUsersQueries(db: SqliteDatabase) {
     roles,
     emailTaken: (email: string) => statements.emailTaken.get(email) === 1,
     usernameTaken: (username: string) => statements.usernameTaken.get(username) === 1,
-    insert(username: string, email: string, passwordHash: string, roleId: number, now: number): number {
-      return Number(statements.insert.run(username, email, passwordHash, roleId, now, now).lastInsertRowid);
+    insert(username: string, email: string, passwordHash: string, roleId: number, now: number, emailVerifiedAt: number | null = null): number {
+      return Number(statements.insert.run(username, email, passwordHash, roleId, now, now, emailVerifiedAt).lastInsertRowid);
     },
     byId: (id: number): UserWithPasswordHash | null => toUserWithHash(statements.byId.get(id) as UserRow | undefined),
     byEmail: (email: string): UserWithPasswordHash | null => toUserWithHash(statements.byEmail.get(email) as UserRow | undefined),
