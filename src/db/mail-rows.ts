@@ -38,13 +38,11 @@ export interface OutboxRow {
 
 export const OUTBOX_COLUMNS = 'id, kind, recipient, subject, text_body, html_body, status, attempts, created_at, next_attempt_at, last_error, sent_at';
 
+const messageOf = (row: OutboxRow): MailMessage => ({ kind: row.kind, recipient: row.recipient, subject: row.subject, text: row.text_body, html: row.html_body });
+
 export const toOutbox = (row: OutboxRow): OutboxRecord => ({
   id: row.id,
-  kind: row.kind,
-  recipient: row.recipient,
-  subject: row.subject,
-  text: row.text_body,
-  html: row.html_body,
+  ...messageOf(row),
   status: row.status,
   attempts: row.attempts,
   createdAt: row.created_at,
@@ -53,16 +51,7 @@ export const toOutbox = (row: OutboxRow): OutboxRecord => ({
   sentAt: row.sent_at,
 });
 
-export const toClaimed = (row: OutboxRow): ClaimedMessage => ({
-  id: row.id,
-  kind: row.kind,
-  recipient: row.recipient,
-  subject: row.subject,
-  text: row.text_body,
-  html: row.html_body,
-  attempts: row.attempts,
-  claim: row.claim!,
-});
+export const toClaimed = (row: OutboxRow): ClaimedMessage => ({ id: row.id, ...messageOf(row), attempts: row.attempts, claim: row.claim! });
 
 /** A new outbox row's columns, in the order of NEW_OUTBOX_COLUMNS: pending, due now. */
 export const newOutboxValues = (message: MailMessage, now: number) =>
