@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The command line: `serve` (what npm start runs) and `create-user` (how an operator makes the
-// first admin without ADMIN_EMAIL). Bad configuration ends here in one line naming the variable.
+// The command line: `serve` (what npm start runs), `create-user` (how an operator makes the
+// first admin without ADMIN_EMAIL) and `outbox` (the mail queue, sent, queued and failed).
+// Bad configuration ends here in one line naming the variable.
 import cluster from 'node:cluster';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { isAuthError } from './auth/errors';
 import { reportListening, superviseWorkers, workerSlot } from './cluster';
 import { ConfigError, loadConfig, type Config } from './config';
 import { DatabaseOpenError, openStore } from './db/open-store';
+import { formatOutbox } from './mail/outbox-view';
 import { openTutorial } from './notebook/jupyter-launcher';
 import { registerKernel } from './notebook/kernel-spec';
 import { exportTutorial } from './notebook/tutorial-export';
@@ -27,6 +29,9 @@ const USAGE = `usage:
                                       terminal, or read from piped stdin
   authbook rotate-keys                add an ES256 signing key: published at once, signing after
                                       SIGNING_KEY_ACTIVATION_DELAY; the previous key verifies on
+                                      until the tokens it signed have expired
+  authbook outbox [--status pending|sending|sent|failed] [--limit N] [--bodies]
+                                      list the mail outbox, newest first (--bodies: with each text)
   authbook notebook [JUPYTER ARGS]    register the tslab kernel and open the tutorial in Jupyter
   authbook kernel                     register the tslab kernel only (for CI and editors)
   authbook tutorial-html [--out DIR]  run every notebook and write them as HTML pages (default tutorial-html/)`;
@@ -111,6 +116,23 @@ async function rotateKeys(config: Config): Promise<void> {
   }
 }
 
+const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+
+async function listOutbox(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { status: { type: 'string' }, limit: { type: 'string', default: '20' }, bodies: { type: 'boolean', default: false } } });
+  const status = values.status as (typeof OUTBOX_STATUSES)[number] | undefined;
+  if (status !== undefined && !OUTBOX_STATUSES.includes(status)) throw new CliError(`--status must be one of ${OUTBOX_STATUSES.join(', ')}`);
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError('--limit must be a whole number from 1 to 1000');
+  const store = await openStore(config);
+  try {
+    const { items, total } = await store.listOutbox({ offset: 0, limit, status });
+    console.log(formatOutbox(items, total, { bodies: values.bodies }));
+  } finally {
+    await store.close();
+  }
+}
+
 /** A problem the operator can act on: printed as one line, without a stack. */
 class CliError extends Error {}
 
@@ -142,6 +164,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'serve') return serve(config);
   if (command === 'create-user') return createUser(config, rest);
   if (command === 'rotate-keys') return rotateKeys(config);
+  if (command === 'outbox') return listOutbox(config, rest);
   throw new CliError(`unknown command '${command}'\n${USAGE}`);
 }
 

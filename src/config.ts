@@ -20,6 +20,9 @@ export interface RateLimitConfig {
   /** Password changes per window per client address, and per user. */
   passwordChangesPerWindow: number;
   passwordChangesPerUserPerWindow: number;
+  /** Mail-sending requests (forgot password, resend, address change) per window per client address, and per recipient. */
+  mailPerWindow: number;
+  mailPerRecipientPerWindow: number;
   lockoutThreshold: number;
   /** A trusted device's own budget while its account is locked for unknown clients. */
   deviceLockoutThreshold: number;
@@ -31,6 +34,25 @@ export interface PasswordPolicyConfig {
   minLength: number;
   maxLength: number;
   requireMixedCharacters: boolean;
+}
+
+/**
+ * Email (issue 13). `delivery`: smtp, sent through SMTP_URL; outbox, no SMTP_URL outside production:
+ * messages are kept in the outbox to be read (CLI, notebooks); off, production without SMTP_URL:
+ * the features that need mail answer mail_unavailable. The SMTP URL is kept without its password.
+ */
+export interface MailConfig {
+  delivery: 'smtp' | 'outbox' | 'off';
+  smtpUrl: string | null;
+  smtpPassword: string | null;
+  from: string;
+  /** The base of links in messages; null: the server's own URL. */
+  publicUrl: string | null;
+  requireVerifiedEmail: boolean;
+  maxAttempts: number;
+  retryBaseSeconds: number;
+  resetTokenTtlSeconds: number;
+  verifyTokenTtlSeconds: number;
 }
 
 export interface BootstrapAdmin {
@@ -85,6 +107,7 @@ export interface Config {
   publicTunnel: boolean;
   logLevel: string;
   bodyLimitBytes: number;
+  mail: MailConfig;
   /** Lines the caller should print once (e.g. "generated a development secret"). */
   warnings: string[];
 }
@@ -223,6 +246,26 @@ const envSchema = z.object({
   LOCKOUT_MAX: duration(1, 7 * 86400).default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: integer(1024, 1024 * 1024).default(16 * 1024),
+  // Email (issue 13)
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v) && ['smtp:', 'smtps:'].includes(new URL(v).protocol), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().trim().min(3).max(320).default('authbook <authbook@localhost>'),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  REQUIRE_VERIFIED_EMAIL: flag.default(false),
+  MAIL_MAX_ATTEMPTS: integer(1, 100).default(8),
+  MAIL_RETRY_BASE: duration(1, 86400).default(30),
+  RATE_LIMIT_MAIL: integer(1, 1_000_000).default(10),
+  RATE_LIMIT_MAIL_RECIPIENT: integer(1, 1_000_000).default(3),
+  RESET_TOKEN_TTL: duration(60, 86400).default(30 * 60),
+  VERIFY_TOKEN_TTL: duration(300, 30 * 86400).default(86400),
 });
 
 type Env = Record<string, string | undefined>;
@@ -270,12 +313,16 @@ export function loadConfig(env: Env = process.env): Config {
     e.SECRETS_KEY === undefined ? null : guessableSecretProblem(e.SECRETS_KEY, 'SECRETS_KEY'),
   ].filter((problem): problem is string => problem !== null);
   if (e.NODE_ENV === 'production') problems.push(...guessable);
+  const production = e.NODE_ENV === 'production';
+  if (production && e.SMTP_URL !== undefined && e.PUBLIC_URL === undefined) problems.push('PUBLIC_URL is required with SMTP_URL when NODE_ENV=production (the links in messages)');
+  if (production && e.SMTP_URL === undefined && e.REQUIRE_VERIFIED_EMAIL) problems.push('REQUIRE_VERIFIED_EMAIL needs SMTP_URL when NODE_ENV=production');
   if (problems.length > 0) throw new ConfigError(problems);
   // Only a valid configuration may create the development secret files.
   const secret = resolveJwtSecret(e.JWT_SECRET, e.DATABASE_PATH);
   if ('problem' in secret) throw new ConfigError([secret.problem]);
   const secretsKey = resolveSecretsKey(e.SECRETS_KEY, e.DATABASE_PATH);
   if ('problem' in secretsKey) throw new ConfigError([secretsKey.problem]);
+  const smtp = e.SMTP_URL === undefined ? null : splitPassword(e.SMTP_URL);
 
   return {
     nodeEnv: e.NODE_ENV,
@@ -319,6 +366,8 @@ export function loadConfig(env: Env = process.env): Config {
       refreshFailuresPerWindow: e.RATE_LIMIT_REFRESH,
       passwordChangesPerWindow: e.RATE_LIMIT_PASSWORD,
       passwordChangesPerUserPerWindow: e.RATE_LIMIT_PASSWORD_USER,
+      mailPerWindow: e.RATE_LIMIT_MAIL,
+      mailPerRecipientPerWindow: e.RATE_LIMIT_MAIL_RECIPIENT,
       lockoutThreshold: e.LOCKOUT_THRESHOLD,
       deviceLockoutThreshold: e.LOCKOUT_DEVICE_THRESHOLD,
       lockoutBaseSeconds: e.LOCKOUT_BASE,
@@ -328,6 +377,18 @@ export function loadConfig(env: Env = process.env): Config {
     publicTunnel: e.PUBLIC_TUNNEL,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT,
+    mail: {
+      delivery: e.SMTP_URL !== undefined ? 'smtp' : production ? 'off' : 'outbox',
+      smtpUrl: smtp?.url ?? null,
+      smtpPassword: smtp?.password ?? null,
+      from: e.MAIL_FROM,
+      publicUrl: e.PUBLIC_URL ?? null,
+      requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retryBaseSeconds: e.MAIL_RETRY_BASE,
+      resetTokenTtlSeconds: e.RESET_TOKEN_TTL,
+      verifyTokenTtlSeconds: e.VERIFY_TOKEN_TTL,
+    },
     warnings: [
       ...(secret.warning ? [secret.warning] : []),
       ...guessable,

@@ -11,6 +11,8 @@ import { isAuthError } from './auth/errors';
 import { ConfigError, type BootstrapAdmin, type Config } from './config';
 import { openStore } from './db/open-store';
 import { createApp } from './http/app';
+import { startMailDelivery } from './mail/mail-delivery';
+import type { OutboxSender } from './mail/outbox-sender';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 /** How long shutdown waits for in-flight requests before closing their connections. */
@@ -69,7 +71,10 @@ export async function startServer({ config, logger = pino({ level: 'silent' }), 
   const store = await openStore(config, {
     onIdleError: (error) => logger.warn({ reason: error.message }, 'an idle database connection failed; the pool reconnects'),
   });
-  const auth = createAuthService({ config, store });
+  // The sender exists once the server listens; links point at PUBLIC_URL, else at this server.
+  let sender: OutboxSender | null = null;
+  let ownUrl = `http://localhost:${config.port}`;
+  const auth = createAuthService({ config, store, publicUrl: () => ownUrl, onMailQueued: () => sender?.kick() });
   try {
     await auth.prepareSigningKeys(); // the first ES256 key exists, and this process holds the keys, before it serves
     if (leader && config.bootstrapAdmin) {
@@ -112,10 +117,13 @@ export async function startServer({ config, logger = pino({ level: 'silent' }), 
   }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  ownUrl = url;
+  sender = startMailDelivery(config, store, logger);
 
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
+    url,
     port,
     server,
     auth,
@@ -129,7 +137,8 @@ export async function startServer({ config, logger = pino({ level: 'silent' }), 
         server.close(() => {
           clearInterval(sweep);
           clearTimeout(deadline);
-          store.close().then(resolve, resolve);
+          const stopped = sender?.stop() ?? Promise.resolve();
+          stopped.then(() => store.close()).then(resolve, resolve);
         });
         server.closeIdleConnections();
       });

@@ -10,6 +10,8 @@ import { AuthError } from './errors';
 import { checkPasswordAttempt } from './password-attempts';
 import { checkPassword } from './password-policy';
 import { enforceRateLimit, enforceUserRateLimit } from './rate-limits';
+import { verificationFor } from './email-verification';
+import { mailOn, securityNotice } from './mail';
 import { startSession } from './sessions';
 
 export const DEFAULT_ROLE = 'user';
@@ -21,7 +23,7 @@ export interface NewAccount {
   role?: string;
 }
 
-function assertPasswordAcceptable(deps: AuthDeps, password: string, field: string, context: { username?: string; email?: string }): void {
+export function assertPasswordAcceptable(deps: AuthDeps, password: string, field: string, context: { username?: string; email?: string }): void {
   const problems = checkPassword(password, deps.config.password, context);
   if (problems.length > 0) {
     throw new AuthError('weak_password', problems[0], { details: problems.map((message) => ({ path: field, message })) });
@@ -34,13 +36,25 @@ const onlyAdminsGrant = (role: string) => new AuthError('forbidden', `Only an ad
  * Creates an account with no role gate: for trusted callers (CLI, bootstrap), and after the gate,
  * with `authorizedBy` the admin the store checks again in the same transaction.
  */
-export async function createAccount(deps: AuthDeps, account: NewAccount, audit: AuditInput, authorizedBy: ActorCheck | null = null): Promise<UserRecord> {
+export async function createAccount(
+  deps: AuthDeps,
+  account: NewAccount,
+  audit: AuditInput,
+  authorizedBy: ActorCheck | null = null,
+  address: 'send_verification' | 'trusted' = 'trusted',
+): Promise<UserRecord> {
   const { username, email } = parseIdentity(account);
   assertPasswordAcceptable(deps, account.password, 'password', { username, email });
   const passwordHash = await deps.hasher.hash(account.password);
-  const input = { username, email, passwordHash, role: account.role ?? DEFAULT_ROLE, now: deps.now() };
+  // An operator's account (CLI, bootstrap) is vouched for; anyone else's address is proven by a link.
+  const verification = address === 'send_verification' ? (verificationFor(deps, email) ?? undefined) : undefined;
+  const now = deps.now();
+  const input = { username, email, passwordHash, role: account.role ?? DEFAULT_ROLE, now, verification, emailVerifiedAt: address === 'trusted' ? now : null };
   const result = await deps.store.createUser(input, audit, authorizedBy);
-  if (result.ok) return result.user;
+  if (result.ok) {
+    if (verification) deps.mailQueued();
+    return result.user;
+  }
   switch (result.reason) {
     case 'forbidden':
       throw onlyAdminsGrant(input.role);
@@ -53,15 +67,23 @@ export async function createAccount(deps: AuthDeps, account: NewAccount, audit: 
   }
 }
 
-/** POST /register: a new account and its first session. `caller` is set when a Bearer token came along. */
-export async function register(deps: AuthDeps, account: NewAccount, context: RequestContext, caller: RequestUser | null): Promise<UserGrant> {
+/** What registration answers: the account and its first session, or, with REQUIRE_VERIFIED_EMAIL, the account alone. */
+export type Registration = UserGrant | { user: UserRecord; verificationRequired: true };
+
+/**
+ * POST /register: a new account, a verification link to its address, and its first session (none
+ * with REQUIRE_VERIFIED_EMAIL: the address must be proven first). `caller` is set when a Bearer
+ * token came along.
+ */
+export async function register(deps: AuthDeps, account: NewAccount, context: RequestContext, caller: RequestUser | null): Promise<Registration> {
   await enforceRateLimit(deps, 'register', context);
   const role = account.role ?? DEFAULT_ROLE;
   const privileged = role !== DEFAULT_ROLE;
   if (privileged && !caller?.permissions.includes(ADMIN_PERMISSION)) throw onlyAdminsGrant(role);
   const audit = auditEntry('register', context, { userId: null, actorId: caller?.id ?? null }, { role });
   // Checked before bcrypt for a quick answer, and again in the write: the admin may be demoted meanwhile.
-  const user = await createAccount(deps, { ...account, role }, audit, privileged ? actorCheck(caller!, ADMIN_PERMISSION) : null);
+  const user = await createAccount(deps, { ...account, role }, audit, privileged ? actorCheck(caller!, ADMIN_PERMISSION) : null, 'send_verification');
+  if (deps.config.mail.requireVerifiedEmail) return { user, verificationRequired: true };
   const grant = await startSession(deps, user.id, context, null);
   return { user, ...grant, deviceToken: deps.devices.issue(user.id) };
 }
@@ -109,6 +131,8 @@ export async function changePassword(deps: AuthDeps, user: RequestUser, password
     user.sessionId,
     deps.now(),
     auditEntry('password_change', context, { userId: user.id, actorId: user.id }),
+    securityNotice(deps, 'password_changed'),
   );
+  if (mailOn(deps)) deps.mailQueued();
   return { sessionsEnded };
 }

@@ -1,10 +1,13 @@
 // The rules of authbook behind one object: build it with a config and a store, and every
 // operation the HTTP layer, the CLI or a notebook needs is a method. No Express, no SQL here.
 import type { BootstrapAdmin, Config } from '../config';
+import type { OutboxRecord, OutboxStatus } from '../db/mail-store';
 import type { AuditRecord, AuthStore, Page, PruneResult, RequestUser, SessionRecord, UserRecord } from '../db/store';
 import * as accounts from './accounts';
 import { defaultRandomBytes, type AuthDeps, type RequestContext, type TokenGrant, type UserGrant } from './deps';
+import * as emailVerification from './email-verification';
 import * as loginRules from './login';
+import * as passwordReset from './password-reset';
 import { loginAttemptRetentionMs } from './password-attempts';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
 import * as sessions from './sessions';
@@ -20,7 +23,7 @@ export const AUDIT_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
 export interface AuthService {
   readonly config: Config;
-  register(account: accounts.NewAccount, context: RequestContext, caller: RequestUser | null): Promise<UserGrant>;
+  register(account: accounts.NewAccount, context: RequestContext, caller: RequestUser | null): Promise<accounts.Registration>;
   login(credentials: loginRules.Credentials, context: RequestContext): Promise<UserGrant>;
   refresh(refreshToken: string, context: RequestContext): Promise<TokenGrant>;
   /** Bearer token -> the current user, role and permissions from the database; null if not valid now. */
@@ -47,6 +50,13 @@ export interface AuthService {
   jwks(): Promise<{ keys: PublicJwk[] }>;
   /** Adds a signing key now; it signs after SIGNING_KEY_ACTIVATION_DELAY (CLI rotate-keys). */
   rotateSigningKey(): Promise<{ kid: string; activatesAt: number }>;
+  // Email (issue 13)
+  verifyEmail(token: string, context: RequestContext): Promise<UserRecord>;
+  /** False: the address was verified already, nothing sent. */
+  resendVerification(user: RequestUser, context: RequestContext): Promise<boolean>;
+  forgotPassword(email: string, context: RequestContext): Promise<void>;
+  resetPassword(input: { token: string; newPassword: string }, context: RequestContext): Promise<{ sessionsEnded: number }>;
+  listOutbox(query: { offset: number; limit: number; status?: OutboxStatus }): Promise<Page<OutboxRecord>>;
 }
 
 export interface AuthServiceOptions {
@@ -56,6 +66,10 @@ export interface AuthServiceOptions {
   randomBytes?: (size: number) => Buffer;
   /** Defaults to bcrypt at config.bcryptRounds. */
   hasher?: PasswordHasher;
+  /** The base of links in messages when PUBLIC_URL is not set (startServer: its own URL). */
+  publicUrl?: () => string;
+  /** Called after a message is written to the outbox (startServer: kicks the sender). */
+  onMailQueued?: () => void;
 }
 
 /**
@@ -86,6 +100,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     keys,
     tokens: createAccessTokens({ tokens, ring: keys, now }),
     devices: createTrustedDevices({ secret: config.jwtSecret, ttlSeconds: config.deviceTokenTtlSeconds, now, randomBytes }),
+    publicUrl: () => config.mail.publicUrl ?? options.publicUrl?.() ?? `http://localhost:${config.port}`,
+    mailQueued: options.onMailQueued ?? (() => {}),
   };
   const trusted: RequestContext = { ip: null, userAgent: null };
 
@@ -121,5 +137,10 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         loginAttemptMs: loginAttemptRetentionMs(deps),
         auditMs: AUDIT_RETENTION_MS,
       }),
+    verifyEmail: (token, context) => emailVerification.verifyEmail(deps, token, context),
+    resendVerification: (user, context) => emailVerification.resendVerification(deps, user, context),
+    forgotPassword: (email, context) => passwordReset.forgotPassword(deps, email, context),
+    resetPassword: (input, context) => passwordReset.resetPassword(deps, input, context),
+    listOutbox: (query) => store.listOutbox(query),
   };
 }

@@ -19,6 +19,10 @@ export interface AuthDeps {
   /** Milliseconds since the epoch. */
   now: () => number;
   randomBytes: (size: number) => Buffer;
+  /** The base of links in messages: PUBLIC_URL, else the server's own URL. */
+  publicUrl: () => string;
+  /** A message was written to the outbox: the sender may look now. */
+  mailQueued: () => void;
 }
 
 /** Where a request came from, for sessions, rate limits and the audit log. */

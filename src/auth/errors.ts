@@ -18,7 +18,10 @@ export type AuthErrorCode =
   | 'username_taken'
   | 'last_admin'
   | 'rate_limited'
-  | 'account_locked';
+  | 'account_locked'
+  | 'email_not_verified'
+  | 'invalid_email_token'
+  | 'mail_unavailable';
 
 export interface FieldProblem {
   path: string;

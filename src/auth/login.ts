@@ -5,6 +5,7 @@
 import { auditEntry, type AuthDeps, type RequestContext, type UserGrant } from './deps';
 import { normalizeEmail } from './identity';
 import { AuthError } from './errors';
+import { refuseUnverified } from './email-verification';
 import { checkPasswordAttempt } from './password-attempts';
 import { enforceRateLimit, releaseRateLimit } from './rate-limits';
 import { startSession } from './sessions';
@@ -35,6 +36,7 @@ export async function login(deps: AuthDeps, credentials: Credentials, context: R
     // Only someone who knows the password learns the account is disabled.
     throw new AuthError('account_disabled', 'This account is disabled');
   }
+  await refuseUnverified(deps, user, context);
   const grant = await startSession(deps, user.id, context, auditEntry('login_success', context, { userId: user.id, actorId: user.id }));
   const { passwordHash: _hash, ...publicUser } = user;
   return { user: publicUser, ...grant, deviceToken: deps.devices.issue(user.id) };

@@ -24,6 +24,9 @@ export interface PasswordAttempt {
   details?: Record<string, string>;
 }
 
+/** The lock-out budget of an account, keyed on its address (a password reset clears it). */
+export const accountBudgetKey = (email: string): string => `account:${email}`;
+
 /** Retention for the store's pruning of old attempt rows. */
 export const loginAttemptRetentionMs = (deps: AuthDeps): number =>
   Math.max(FAILURE_MEMORY_MS, deps.config.rateLimit.lockoutMaxSeconds * 1000);
@@ -44,7 +47,7 @@ async function reserve(deps: AuthDeps, attempt: PasswordAttempt): Promise<{ key:
   const deviceId = attempt.user && attempt.deviceToken ? deps.devices.verify(attempt.deviceToken, attempt.user.id) : null;
   const budgets = [
     ...(deviceId ? [{ key: `device:${deviceId}`, policy: policyOf(deps, deviceLockoutThreshold) }] : []),
-    { key: `account:${attempt.email}`, policy: policyOf(deps, lockoutThreshold) },
+    { key: accountBudgetKey(attempt.email), policy: policyOf(deps, lockoutThreshold) },
   ];
   let refusal = { retryAt: 0, now: 0 };
   for (const budget of budgets) {

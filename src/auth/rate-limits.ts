@@ -6,13 +6,14 @@ import type { RateLimitConfig } from '../config';
 import { auditEntry, type AuthDeps, type RequestContext } from './deps';
 import { AuthError } from './errors';
 
-export type LimitedAction = 'login' | 'register' | 'refresh' | 'password';
+export type LimitedAction = 'login' | 'register' | 'refresh' | 'password' | 'mail';
 
 const LIMIT_OF: Record<LimitedAction, (limits: RateLimitConfig) => number> = {
   login: (limits) => limits.loginFailuresPerWindow,
   register: (limits) => limits.registerPerWindow,
   refresh: (limits) => limits.refreshFailuresPerWindow,
   password: (limits) => limits.passwordChangesPerWindow,
+  mail: (limits) => limits.mailPerWindow,
 };
 
 /** A hit taken from a limit; give it back with releaseRateLimit when the request succeeds. */
@@ -48,6 +49,12 @@ export async function enforceRateLimit(deps: AuthDeps, action: LimitedAction, co
 export async function enforceUserRateLimit(deps: AuthDeps, action: 'password', userId: number, context: RequestContext): Promise<void> {
   if (!deps.config.rateLimit.enabled) return;
   await hit(deps, `${action}:user:${userId}`, deps.config.rateLimit.passwordChangesPerUserPerWindow, context, { action, scope: 'user' }, userId);
+}
+
+/** Counts a request that sends mail against its recipient's address, whether or not it has an account. */
+export async function enforceRecipientRateLimit(deps: AuthDeps, recipient: string, context: RequestContext, userId: number | null = null): Promise<void> {
+  if (!deps.config.rateLimit.enabled) return;
+  await hit(deps, `mail:recipient:${recipient}`, deps.config.rateLimit.mailPerRecipientPerWindow, context, { action: 'mail', scope: 'recipient' }, userId);
 }
 
 /** Gives back a failure-counting limit's hit: the request it was taken for succeeded. */

@@ -12,6 +12,7 @@ export interface RequestRow {
   role_id: number;
   created_at: number;
   updated_at: number;
+  email_verified_at: number | null;
 }
 
 export interface RoleCache {
@@ -49,6 +50,7 @@ export function createRoleCache(roles: readonly RoleRecord[]): RoleCache {
         createdAt: row.created_at,
         updatedAt: row.updated_at,
         disabledAt: null,
+        emailVerifiedAt: row.email_verified_at,
         permissions: role.permissions,
         sessionId,
       };

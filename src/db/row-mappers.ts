@@ -12,6 +12,7 @@ export interface UserRow {
   created_at: number;
   updated_at: number;
   disabled_at: number | null;
+  email_verified_at: number | null;
   password_hash?: string;
 }
 
@@ -24,6 +25,7 @@ export function toUser(row: UserRow): UserRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     disabledAt: row.disabled_at,
+    emailVerifiedAt: row.email_verified_at,
   };
 }
 

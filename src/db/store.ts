@@ -2,6 +2,7 @@
 // returning plain records. SQLite implements it (sqlite/sqlite-store.ts) and PostgreSQL too
 // (postgres/postgres-store.ts), for several processes on one database; auth/ and http/ cannot tell
 // which. Expected outcomes (a taken email, a spent token) are return values.
+import type { MailDraft, MailStore, NewEmailToken } from './mail-store';
 
 export interface UserRecord {
   id: number;
@@ -11,6 +12,8 @@ export interface UserRecord {
   createdAt: number;
   updatedAt: number;
   disabledAt: number | null;
+  /** When the account's current address was shown to be its owner's (a link opened); null until then. */
+  emailVerifiedAt: number | null;
 }
 
 export interface UserWithPasswordHash extends UserRecord {
@@ -59,7 +62,13 @@ export type AuditEvent =
   | 'user_enabled'
   | 'user_deleted'
   | 'bootstrap_admin'
-  | 'signing_key_added';
+  | 'signing_key_added'
+  | 'email_verification_sent'
+  | 'email_verified'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'password_reset_requested'
+  | 'password_reset';
 
 /** One audit row to write. Never a password, hash or token: only who, what, when, from where. */
 export interface AuditInput {
@@ -173,12 +182,15 @@ export interface SigningKeyRotation {
 /** The permission every admin-management operation requires; "last admin" means last holder. */
 export const ADMIN_PERMISSION = 'admin';
 
-export interface AuthStore {
+export interface AuthStore extends MailStore {
   listRoles(): Promise<RoleRecord[]>;
 
-  /** `authorizedBy`: the admin creating it, checked in the same transaction (null: a trusted or self registration). */
+  /**
+   * `authorizedBy`: the admin creating it, checked in the same transaction (null: a trusted or self
+   * registration). `verification`: a token and its message, written with the account.
+   */
   createUser(
-    input: { username: string; email: string; passwordHash: string; role: string; now: number },
+    input: { username: string; email: string; passwordHash: string; role: string; now: number; emailVerifiedAt?: number | null; verification?: { token: NewEmailToken; message: MailDraft } },
     audit: AuditInput,
     authorizedBy?: ActorCheck | null,
   ): Promise<CreateUserResult>;
@@ -193,8 +205,11 @@ export interface AuthStore {
    */
   updateUser(id: number, change: { role?: string; disabled?: boolean }, now: number, actor: ActorCheck, context: AuditContext): Promise<UpdateUserResult>;
   deleteUser(id: number, now: number, actor: ActorCheck, audit: AuditInput): Promise<'deleted' | 'not_found' | 'last_admin' | 'forbidden'>;
-  /** Sets the hash and ends every session of the user except `keepSessionId`. */
-  changePassword(userId: number, passwordHash: string, keepSessionId: string | null, now: number, audit: AuditInput): Promise<number>;
+  /**
+   * Sets the hash, ends every session of the user except `keepSessionId`, spends the user's reset
+   * tokens (any password change does) and queues `notice` to the account's address.
+   */
+  changePassword(userId: number, passwordHash: string, keepSessionId: string | null, now: number, audit: AuditInput, notice?: MailDraft | null): Promise<number>;
 
   /** Opens a session; beyond `maxPerUser` live sessions the user's least recently used end. */
   createSession(session: NewSession, now: number, maxPerUser: number, audit: AuditInput | null): Promise<void>;

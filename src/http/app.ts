@@ -10,6 +10,7 @@ import { requestLogger } from './request-logger';
 import { apiSecurityHeaders } from './security-headers';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
+import { emailRoutes } from './routes/email-routes';
 import { homeRoutes } from './routes/home-routes';
 import { keysRoutes } from './routes/keys-routes';
 import { meRoutes } from './routes/me-routes';
@@ -37,6 +38,7 @@ export function createApp({ auth, logger = pino({ level: 'silent' }) }: AppOptio
   app.use(meRoutes(auth)); // first: /users/me is the hot path, and the routers' paths do not overlap
   app.use(homeRoutes(auth));
   app.use(authRoutes(auth));
+  app.use(emailRoutes(auth));
   app.use(adminRoutes(auth));
   app.use(keysRoutes(auth));
   app.use(webRoutes());

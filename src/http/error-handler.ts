@@ -34,6 +34,9 @@ const STATUS_OF: Record<AuthErrorCode, number> = {
   last_admin: 409,
   rate_limited: 429,
   account_locked: 429,
+  email_not_verified: 403,
+  invalid_email_token: 400,
+  mail_unavailable: 503,
 };
 
 /** body-parser's error types -> our answer. */

@@ -1,6 +1,7 @@
 // Records -> the JSON the API promises. Timestamps leave as ISO 8601; no hash or token hash
 // ever reaches a response, because these functions pick fields rather than remove them.
 import type { TokenGrant } from '../auth/deps';
+import type { OutboxRecord } from '../db/mail-store';
 import type { AuditRecord, RequestUser, SessionRecord, UserRecord } from '../db/store';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -18,6 +19,7 @@ export const userDetail = (user: UserRecord) => ({
 
 export const me = (user: RequestUser) => ({
   ...userSummary(user),
+  email_verified: user.emailVerifiedAt !== null,
   permissions: user.permissions,
   created_at: iso(user.createdAt),
 });
@@ -51,3 +53,17 @@ export const auditEntry = (record: AuditRecord) => ({
 });
 
 export const page = (pageNumber: number, perPage: number, total: number) => ({ page: pageNumber, per_page: perPage, total });
+
+/** An outbox message as an administrator sees it: never its body, which may carry a live token. */
+export const outboxMessage = (record: OutboxRecord) => ({
+  id: record.id,
+  kind: record.kind,
+  recipient: record.recipient,
+  subject: record.subject,
+  status: record.status,
+  attempts: record.attempts,
+  created_at: iso(record.createdAt),
+  next_attempt_at: record.status === 'pending' ? iso(record.nextAttemptAt) : null,
+  last_error: record.lastError,
+  sent_at: iso(record.sentAt),
+});

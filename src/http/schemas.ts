@@ -62,3 +62,17 @@ export const listAuditQuery = z.strictObject({
 export const userIdParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 export const sessionIdParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+
+/** A token from an emailed link: its shape is checked by the rules (a wrong one is invalid_email_token). */
+const emailTokenSchema = z.string().min(1, 'is required').max(128);
+
+export const verifyEmailBody = z.strictObject({ token: emailTokenSchema });
+
+export const forgotPasswordBody = z.strictObject({ email: emailSchema });
+
+export const resetPasswordBody = z.strictObject({ token: emailTokenSchema, new_password: passwordSchema });
+
+export const listOutboxQuery = z.strictObject({
+  ...pageQuery,
+  status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(),
+});

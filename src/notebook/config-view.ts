@@ -51,6 +51,8 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   'rateLimit.refreshFailuresPerWindow': 'RATE_LIMIT_REFRESH',
   'rateLimit.passwordChangesPerWindow': 'RATE_LIMIT_PASSWORD',
   'rateLimit.passwordChangesPerUserPerWindow': 'RATE_LIMIT_PASSWORD_USER',
+  'rateLimit.mailPerWindow': 'RATE_LIMIT_MAIL',
+  'rateLimit.mailPerRecipientPerWindow': 'RATE_LIMIT_MAIL_RECIPIENT',
   'rateLimit.lockoutThreshold': 'LOCKOUT_THRESHOLD',
   'rateLimit.deviceLockoutThreshold': 'LOCKOUT_DEVICE_THRESHOLD',
   'rateLimit.lockoutBaseSeconds': 'LOCKOUT_BASE',
@@ -59,6 +61,16 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   publicTunnel: 'PUBLIC_TUNNEL',
   logLevel: 'LOG_LEVEL',
   bodyLimitBytes: 'BODY_LIMIT',
+  'mail.delivery': 'SMTP_URL', // smtp when set; outbox without it, off in production
+  'mail.smtpUrl': 'SMTP_URL',
+  'mail.smtpPassword': 'SMTP_URL', // hidden: the name ends in "password"
+  'mail.from': 'MAIL_FROM',
+  'mail.publicUrl': 'PUBLIC_URL',
+  'mail.requireVerifiedEmail': 'REQUIRE_VERIFIED_EMAIL',
+  'mail.maxAttempts': 'MAIL_MAX_ATTEMPTS',
+  'mail.retryBaseSeconds': 'MAIL_RETRY_BASE',
+  'mail.resetTokenTtlSeconds': 'RESET_TOKEN_TTL',
+  'mail.verifyTokenTtlSeconds': 'VERIFY_TOKEN_TTL',
 };
 
 const SECRET_MARK = '••••••••';

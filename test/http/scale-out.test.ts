@@ -4,38 +4,10 @@
 // the last two admins act through different processes, and processes started together on a fresh
 // database all come up (bootstrap admin and generated secret created once). The lock-out across two
 // processes is in lockout-concurrency.test.ts.
-import fs from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, spawnServer, type ServerProcess } from '../helpers/server-process';
-import { freshDatabase, request, TEST_ADMIN, TEST_STORE, tempDir, testEnv, type TestResponse } from '../helpers/test-server';
-
-interface Deployment {
-  env: Record<string, string>;
-  processes: ServerProcess[];
-  stop(): Promise<void>;
-}
-
-/** `count` server processes on one fresh database, started together, sharing one environment. */
-async function deploy(count: number, overrides: Record<string, string> = {}): Promise<Deployment> {
-  const dir = tempDir('authbook-scale-');
-  const database = await freshDatabase();
-  const env = childEnv(testEnv(dir, { ...database.env, ...overrides }));
-  const started = await Promise.allSettled(Array.from({ length: count }, () => spawnServer(env)));
-  const processes = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  const stop = async () => {
-    for (const { child } of processes) child.kill('SIGTERM');
-    await Promise.all(processes.map((each) => each.exit));
-    await database.drop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const failure = started.find((outcome) => outcome.status === 'rejected');
-  if (failure) {
-    await stop();
-    throw (failure as PromiseRejectedResult).reason;
-  }
-  return { env, processes, stop };
-}
+import { deploy, type Deployment } from '../helpers/deployment';
+import { request, TEST_ADMIN, TEST_STORE, type TestResponse } from '../helpers/test-server';
 
 const login = (url: string, email: string, password: string) => request(url, 'POST', '/login', { body: { email, password } });
 const refresh = (url: string, refreshToken: string) => request(url, 'POST', '/token/refresh', { body: { refresh_token: refreshToken } });

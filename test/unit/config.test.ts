@@ -194,6 +194,29 @@ describe('loadConfig', () => {
     expect(problemsOf({ TRUST_PROXY: value })).toEqual([expect.stringMatching(/^TRUST_PROXY must be a hop count \(1\), proxy addresses/)]);
   });
 
+  it('mail: outbox-only without SMTP_URL, off in production; SMTP_URL kept without its password; production needs PUBLIC_URL', () => {
+    const secret = randomBytes(48).toString('base64');
+    expect(loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: secret }).mail).toMatchObject({
+      delivery: 'outbox',
+      smtpUrl: null,
+      publicUrl: null,
+      requireVerifiedEmail: false,
+      resetTokenTtlSeconds: 1800,
+      maxAttempts: 8,
+    });
+    expect(loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: secret, SECRETS_KEY: secret, NODE_ENV: 'production' }).mail.delivery).toBe('off');
+    const smtp = loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: secret, SMTP_URL: 'smtps://mailer:s%40cret@mail.example:465', PUBLIC_URL: 'https://auth.example/' }).mail;
+    expect(smtp).toMatchObject({ delivery: 'smtp', smtpUrl: 'smtps://mailer@mail.example:465', smtpPassword: 's@cret', publicUrl: 'https://auth.example' });
+    expect(problemsOf({ SMTP_URL: 'http://mail.example', PUBLIC_URL: 'ftp://x' })).toEqual([
+      'SMTP_URL must be an smtp:// or smtps:// URL',
+      'PUBLIC_URL must be an http:// or https:// URL',
+    ]);
+    expect(problemsOf({ JWT_SECRET: secret, SECRETS_KEY: secret, NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example' })).toEqual([
+      'PUBLIC_URL is required with SMTP_URL when NODE_ENV=production (the links in messages)',
+    ]);
+    expect(problemsOf({ JWT_SECRET: secret, SECRETS_KEY: secret, NODE_ENV: 'production', REQUIRE_VERIFIED_EMAIL: 'on' })).toEqual(['REQUIRE_VERIFIED_EMAIL needs SMTP_URL when NODE_ENV=production']);
+  });
+
   it('warns when rate limits are off', () => {
     const config = loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: randomBytes(48).toString('base64'), RATE_LIMIT: 'off' });
     expect(config.rateLimit.enabled).toBe(false);

@@ -12,6 +12,7 @@ import { POSTGRES_SCHEMA_VERSION } from '../../src/db/postgres/migrations';
 import { SCHEMA_VERSION } from '../../src/db/sqlite/migrations';
 import { openDatabase, type SqliteDatabase } from '../../src/db/sqlite/open-database';
 import { createSqliteStore } from '../../src/db/sqlite/sqlite-store';
+import type { MailDraft, NewEmailToken } from '../../src/db/mail-store';
 import type { ActorCheck, AuditInput, AuthStore, SigningKeyRecord, UserRecord } from '../../src/db/store';
 import { announcePostgresSkip, createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/test-server';
@@ -52,7 +53,7 @@ const backends: Backend[] = [
       const database = shared;
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
-      await client.query('TRUNCATE users, sessions, refresh_tokens, rate_limits, login_attempts, audit_log, signing_keys RESTART IDENTITY CASCADE');
+      await client.query('TRUNCATE users, sessions, refresh_tokens, rate_limits, login_attempts, audit_log, signing_keys, email_tokens, outbox RESTART IDENTITY CASCADE');
       await client.end();
       return { open: () => openPostgresStore({ connectionString: database.url, max: 10 }), cleanup: async () => {} };
     },
@@ -432,6 +433,144 @@ describe.each(backends.filter((backend) => backend.available))('store on $name',
         expect((await store.listUsers({ offset: 0, limit: 100, role: 'admin', disabled: false })).total).toBe(1);
         if (byFresh.ok) keeper = fresh;
       }
+    });
+  });
+
+  describe('email tokens and the outbox', () => {
+    const draft = (kind: MailDraft['kind'] = 'password_reset'): MailDraft => ({ kind, subject: `s ${kind}`, text: `text ${kind} token=secret`, html: '<p>h</p>' });
+    const token = (name: string, purpose: NewEmailToken['purpose'], email: string, expiresAt = T0 + 60_000): NewEmailToken => ({
+      tokenHash: Buffer.from(name),
+      purpose,
+      email,
+      expiresAt,
+    });
+    const reset = (name: string, hash = '$2b$04$new', at = T0 + 1) =>
+      store.resetPassword(Buffer.from(name), hash, (email) => `account:${email}`, at, draft('notice_password_reset'), { ...audit, event: 'password_reset' });
+    const outbox = async () => (await store.listOutbox({ offset: 0, limit: 100 })).items;
+
+    it('writes a verification token and its message with the account, in one transaction', async () => {
+      const input = { username: 'ada', email: 'ada@example.com', passwordHash: 'h', role: 'user', now: T0, verification: { token: token('v1', 'verify_email', 'ada@example.com'), message: draft('verify_email') } };
+      const created = await store.createUser(input, audit);
+      expect(created).toMatchObject({ ok: true, user: { email: 'ada@example.com', emailVerifiedAt: null } });
+      expect(await outbox()).toMatchObject([{ kind: 'verify_email', recipient: 'ada@example.com', status: 'pending', attempts: 0 }]);
+      const clash = await store.createUser({ ...input, username: 'other', verification: { token: token('v2', 'verify_email', 'ada@example.com'), message: draft('verify_email') } }, audit);
+      expect(clash).toEqual({ ok: false, reason: 'email_taken' });
+      expect(await outbox()).toHaveLength(1); // the refused registration wrote no message
+      expect(await store.findEmailToken(Buffer.from('v2'), 'verify_email', T0)).toBeNull();
+    });
+
+    it('6.4.2 a newer token spends the older; a token is found only while live, of its purpose, for an enabled account', async () => {
+      const ada = await addUser('ada');
+      expect(await store.issueEmailToken(ada.id, token('r1', 'password_reset', ada.email), draft(), T0, audit)).toBe(true);
+      expect(await store.findEmailToken(Buffer.from('r1'), 'password_reset', T0)).toMatchObject({ purpose: 'password_reset', email: ada.email, user: { id: ada.id } });
+      expect(await store.findEmailToken(Buffer.from('r1'), 'verify_email', T0)).toBeNull();
+      expect(await store.findEmailToken(Buffer.from('r1'), 'password_reset', T0 + 60_000)).toBeNull(); // expired
+      await store.issueEmailToken(ada.id, token('r2', 'password_reset', ada.email), draft(), T0, audit);
+      expect(await store.findEmailToken(Buffer.from('r1'), 'password_reset', T0)).toBeNull();
+      expect(await store.findEmailToken(Buffer.from('r2'), 'password_reset', T0)).not.toBeNull();
+      expect(await store.issueEmailToken(9999, token('r3', 'password_reset', 'x@example.com'), draft(), T0, audit)).toBe(false);
+      await store.updateUser(ada.id, { disabled: true }, T0, await actor(), ctx);
+      expect(await store.findEmailToken(Buffer.from('r2'), 'password_reset', T0)).toBeNull();
+    });
+
+    it('6.4.1 a reset request for an unknown or disabled address writes no token and no message, but the same audit row', async () => {
+      const ada = await addUser('ada');
+      const requested = { ...audit, event: 'password_reset_requested' as const };
+      await store.requestPasswordReset('nobody@example.com', token('n1', 'password_reset', 'nobody@example.com'), draft(), T0, requested);
+      await store.requestPasswordReset(ada.email, token('a1', 'password_reset', ada.email), draft(), T0, requested);
+      expect(await outbox()).toMatchObject([{ recipient: ada.email }]);
+      const rows = (await store.listAudit({ offset: 0, limit: 10, event: 'password_reset_requested' })).items;
+      expect(rows.map((row) => row.userId)).toEqual([ada.id, null]);
+    });
+
+    it('6.4.1 a reset spends its token once: password set, every session ended, lock-out cleared, other reset tokens spent, notice queued', async () => {
+      const ada = await addUser('ada');
+      await store.createSession(session('s1', ada.id, 't1'), T0, 10, null);
+      await store.createSession(session('s2', ada.id, 't2'), T0, 10, null);
+      const policy = { threshold: 1, baseMs: 60_000, maxMs: 60_000, resetAfterMs: 86_400_000 };
+      await store.reserveLoginAttempt(`account:${ada.email}`, T0, policy);
+      await store.recordLoginFailure({ key: `account:${ada.email}`, policy }, T0, { ...audit, event: 'login_failure' });
+      await store.issueEmailToken(ada.id, token('r1', 'password_reset', ada.email), draft(), T0, audit);
+      const result = await reset('r1');
+      expect(result).toMatchObject({ ok: true, user: { id: ada.id }, sessionsEnded: 2 });
+      expect((await store.findUserById(ada.id))!.passwordHash).toBe('$2b$04$new');
+      expect(await store.reserveLoginAttempt(`account:${ada.email}`, T0 + 2, policy)).toEqual({ granted: true });
+      expect(await reset('r1', '$2b$04$again')).toEqual({ ok: false });
+      expect((await store.findUserById(ada.id))!.passwordHash).toBe('$2b$04$new');
+      expect((await outbox()).map((m) => [m.kind, m.recipient])).toEqual([['notice_password_reset', ada.email], ['password_reset', ada.email]]);
+      expect((await store.listAudit({ offset: 0, limit: 1, event: 'password_reset' })).items[0].details).toEqual({ sessions_ended: 2 });
+    });
+
+    it('6.4.1 a password change spends every reset token of the account and queues its notice', async () => {
+      const ada = await addUser('ada');
+      await store.issueEmailToken(ada.id, token('r1', 'password_reset', ada.email), draft(), T0, audit);
+      await store.changePassword(ada.id, '$2b$04$changed', null, T0, { ...audit, event: 'password_change' }, draft('notice_password_changed'));
+      expect(await reset('r1')).toEqual({ ok: false });
+      expect((await outbox())[0]).toMatchObject({ kind: 'notice_password_changed', recipient: ada.email });
+    });
+
+    it('verifies an address; an address change moves the account, tells the old address, and refuses an address taken meanwhile', async () => {
+      const ada = await addUser('ada');
+      const notice = draft('notice_email_changed');
+      await store.issueEmailToken(ada.id, token('v1', 'verify_email', ada.email), draft('verify_email'), T0, audit);
+      expect(await store.verifyEmail(Buffer.from('v1'), T0 + 1, notice, audit)).toMatchObject({ status: 'verified', user: { emailVerifiedAt: T0 + 1 }, previousEmail: null });
+      expect(await store.verifyEmail(Buffer.from('v1'), T0 + 2, notice, audit)).toEqual({ status: 'invalid' });
+      await store.issueEmailToken(ada.id, token('c1', 'email_change', 'ada@new.example'), draft('email_change'), T0, audit);
+      expect(await store.verifyEmail(Buffer.from('c1'), T0 + 3, notice, audit)).toMatchObject({ status: 'verified', user: { email: 'ada@new.example', emailVerifiedAt: T0 + 3 }, previousEmail: ada.email });
+      expect((await outbox())[0]).toMatchObject({ kind: 'notice_email_changed', recipient: ada.email });
+      expect((await store.listAudit({ offset: 0, limit: 1, event: 'email_changed' })).items[0].details).toEqual({ previous_email: ada.email, email: 'ada@new.example' });
+      await store.issueEmailToken(ada.id, token('c2', 'email_change', 'bob@example.com'), draft('email_change'), T0, audit);
+      await addUser('bob');
+      expect(await store.verifyEmail(Buffer.from('c2'), T0 + 4, notice, audit)).toEqual({ status: 'email_taken' });
+      expect((await store.findUserById(ada.id))!.email).toBe('ada@new.example');
+    });
+
+    it('claims a due message for one sender at a time, again once its lease runs out; settles only with the claim', async () => {
+      await store.enqueueMail({ ...draft(), recipient: 'a@example.com' }, T0);
+      const [first] = await store.claimOutbox(T0, 1000, 10);
+      expect(first).toMatchObject({ recipient: 'a@example.com', attempts: 1, text: 'text password_reset token=secret' });
+      expect(await store.claimOutbox(T0 + 999, 1000, 10)).toEqual([]);
+      const [again] = await store.claimOutbox(T0 + 1000, 1000, 10); // the first sender died
+      expect(again).toMatchObject({ id: first.id, attempts: 2 });
+      expect(await store.settleOutbox(first.id, first.claim, { sent: true }, T0 + 1001)).toBe(false); // not its claim any more
+      expect(await store.settleOutbox(again.id, again.claim, { sent: false, error: 'connection refused', retryAt: T0 + 5000 }, T0 + 1001)).toBe(true);
+      expect(await store.claimOutbox(T0 + 4999, 1000, 10)).toEqual([]);
+      const [third] = await store.claimOutbox(T0 + 5000, 1000, 10);
+      expect(await store.settleOutbox(third.id, third.claim, { sent: true }, T0 + 5001)).toBe(true);
+      expect(await outbox()).toMatchObject([{ status: 'sent', attempts: 3, sentAt: T0 + 5001, text: '', html: '', lastError: null }]);
+      expect(await store.claimOutbox(T0 + 999_999, 1000, 10)).toEqual([]);
+    });
+
+    it('keeps a message that failed for good, with its error, visible and never claimed again', async () => {
+      await store.enqueueMail({ ...draft(), recipient: 'gone@example.com' }, T0);
+      const [claimed] = await store.claimOutbox(T0, 1000, 10);
+      await store.settleOutbox(claimed.id, claimed.claim, { sent: false, error: '550 No such mailbox', retryAt: null }, T0 + 1);
+      expect(await store.claimOutbox(T0 + 999_999, 1000, 10)).toEqual([]);
+      const failed = await store.listOutbox({ offset: 0, limit: 10, status: 'failed' });
+      expect(failed).toMatchObject({ total: 1, items: [{ recipient: 'gone@example.com', lastError: '550 No such mailbox', attempts: 1 }] });
+      expect((await store.listOutbox({ offset: 0, limit: 10, status: 'pending' })).total).toBe(0);
+    });
+
+    it('claims at once through two stores: every message claimed exactly once', async () => {
+      const other = await another();
+      for (let i = 0; i < 40; i++) await store.enqueueMail({ ...draft(), recipient: `r${i}@example.com` }, T0);
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).claimOutbox(T0, 60_000, 3)));
+      const ids = claims.flat().map((message) => message.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(40);
+    });
+
+    it('6.4.1 resets with one token at once through two stores: exactly one succeeds', async () => {
+      const other = await another();
+      const ada = await addUser('ada');
+      await store.issueEmailToken(ada.id, token('r1', 'password_reset', ada.email), draft(), T0, audit);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? other : store).resetPassword(Buffer.from('r1'), `$2b$04$hash${i}`, (email) => `account:${email}`, T0 + 1, draft('notice_password_reset'), { ...audit, event: 'password_reset' }),
+        ),
+      );
+      expect(results.filter((result) => result.ok)).toHaveLength(1);
+      expect((await outbox()).filter((m) => m.kind === 'notice_password_reset')).toHaveLength(1);
     });
   });
 });

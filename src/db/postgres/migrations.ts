@@ -112,6 +112,39 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX signing_keys_activates ON signing_keys (activates_at);
   `,
+  // 3: email (issue 13), as SQLite's step 4: when an address was verified, one-use email tokens
+  // (SHA-256), and the outbox a sender delivers from (claimed with FOR UPDATE SKIP LOCKED).
+  `
+  ALTER TABLE users ADD COLUMN email_verified_at bigint;
+  CREATE TABLE email_tokens (
+    token_hash bytea PRIMARY KEY,
+    user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose text NOT NULL,
+    email text NOT NULL,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    spent_at bigint
+  );
+  CREATE INDEX email_tokens_user ON email_tokens (user_id, purpose);
+  CREATE INDEX email_tokens_expires ON email_tokens (expires_at);
+  CREATE TABLE outbox (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind text NOT NULL,
+    recipient text NOT NULL,
+    subject text NOT NULL,
+    text_body text NOT NULL,
+    html_body text NOT NULL,
+    status text NOT NULL,
+    attempts integer NOT NULL,
+    created_at bigint NOT NULL,
+    next_attempt_at bigint NOT NULL,
+    claim text,
+    lease_until bigint,
+    last_error text,
+    sent_at bigint
+  );
+  CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

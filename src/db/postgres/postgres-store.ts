@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { reserveAttempt, settleFailure, settleSuccess } from '../attempt-budget';
 import { createRoleCache } from '../role-cache';
+import { addressed } from '../mail-rows';
 import { withoutHash } from '../row-mappers';
 import type { ActorCheck, AuthStore, UpdateUserResult } from '../store';
 import {
@@ -24,7 +25,9 @@ import {
 import { auditQueries as audit } from './audit-queries';
 import { keysQueries as keys } from './keys-queries';
 import { limitsQueries as limits } from './limits-queries';
+import { mailQueries as mail } from './mail-queries';
 import { migratePostgres } from './migrations';
+import { createPostgresMailStore } from './postgres-mail-store';
 import { advisoryLock, createPool, inTransaction, tryAdvisoryLock, type PoolOptions } from './pool';
 import { sessionsQueries as sessions } from './sessions-queries';
 import { createUsersQueries, readRoles } from './users-queries';
@@ -32,7 +35,7 @@ import { createUsersQueries, readRoles } from './users-queries';
 const ROW_COUNTS = `SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM sessions) AS sessions,
   (SELECT COUNT(*) FROM refresh_tokens) AS refresh_tokens, (SELECT COUNT(*) FROM rate_limits) AS rate_limits,
   (SELECT COUNT(*) FROM login_attempts) AS login_attempts, (SELECT COUNT(*) FROM audit_log) AS audit_log,
-  (SELECT COUNT(*) FROM signing_keys) AS signing_keys`;
+  (SELECT COUNT(*) FROM signing_keys) AS signing_keys, (SELECT COUNT(*) FROM email_tokens) AS email_tokens, (SELECT COUNT(*) FROM outbox) AS outbox`;
 
 /**
  * Connects, migrates (once, whoever else is starting), reads the roles, and returns the store.
@@ -60,6 +63,8 @@ function createPostgresStore(pool: pg.Pool, roles: ReturnType<typeof createRoleC
     actorAllowed(await users.actorForWrite(db, actor.userId, actor.sessionId, now), actor);
 
   return {
+    ...createPostgresMailStore({ pool, write, users }),
+
     async listRoles() {
       return roles.list();
     },
@@ -69,11 +74,15 @@ function createPostgresStore(pool: pg.Pool, roles: ReturnType<typeof createRoleC
         if (authorizedBy && !(await allowed(db, authorizedBy, input.now))) return { ok: false, reason: 'forbidden' } as const;
         const roleId = roles.roleId(input.role);
         if (roleId === undefined) return { ok: false, reason: 'unknown_role' } as const;
-        const id = await users.insert(db, input.username, input.email, input.passwordHash, roleId, input.now);
+        const id = await users.insert(db, input.username, input.email, input.passwordHash, roleId, input.now, input.emailVerifiedAt);
         if (id === null) {
           // The insert waited for any competing one to commit, so this read sees what it clashed with.
           const taken = await users.taken(db, input.email, input.username);
           return { ok: false, reason: taken.email ? 'email_taken' : 'username_taken' } as const;
+        }
+        if (input.verification) {
+          await mail.issueToken(db, id, input.verification.token, input.now);
+          await mail.enqueue(db, addressed(input.verification.message, input.email), input.now);
         }
         await audit.insert(db, { ...auditEntry, userId: id }, input.now);
         return { ok: true, user: withoutHash((await users.byId(db, id))!) } as const;
@@ -121,10 +130,13 @@ function createPostgresStore(pool: pg.Pool, roles: ReturnType<typeof createRoleC
       });
     },
 
-    async changePassword(userId, passwordHash, keepSessionId, now, auditEntry) {
+    async changePassword(userId, passwordHash, keepSessionId, now, auditEntry, notice = null) {
       return write(async (db) => {
         await users.setPasswordHash(db, userId, passwordHash, now);
+        await mail.spendOfUser(db, userId, 'password_reset', now);
         const ended = await sessions.deleteOfUser(db, userId, keepSessionId);
+        const user = await users.byId(db, userId);
+        if (notice && user) await mail.enqueue(db, addressed(notice, user.email), now);
         await audit.insert(db, withSessionsEnded(auditEntry, ended), now);
         return ended;
       });

@@ -6,9 +6,9 @@ import { toRole, toUser, toUserWithHash, type RoleRow, type UserRow } from '../r
 import { ADMIN_PERMISSION, type Page, type RequestUser, type UserRecord, type UserWithPasswordHash } from '../store';
 import { changes, firstRow, page, prepared, rows, type Queryable } from './pool';
 
-const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at';
+const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at, u.email_verified_at';
 const LIST_FILTER = '($1::text IS NULL OR r.name = $1) AND ($2::boolean IS NULL OR (u.disabled_at IS NOT NULL) = $2)';
-const REQUEST_USER = `SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at
+const REQUEST_USER = `SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at, u.email_verified_at
   FROM sessions s JOIN users u ON u.id = s.user_id
   WHERE s.id = $1 AND s.user_id = $2 AND s.expires_at > $3 AND u.disabled_at IS NULL`;
 
@@ -19,8 +19,8 @@ const statements = {
     FROM roles r ORDER BY r.id`),
   // Nothing is inserted when the email or the username is taken; an insert of either still in
   // flight elsewhere is waited for, so two registrations of one email never both succeed.
-  insert: prepared('users.insert', `INSERT INTO users (username, email, password_hash, role_id, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING RETURNING id`),
+  insert: prepared('users.insert', `INSERT INTO users (username, email, password_hash, role_id, created_at, updated_at, email_verified_at)
+    VALUES ($1, $2, $3, $4, $5, $5, $6::bigint) ON CONFLICT DO NOTHING RETURNING id`),
   taken: prepared('users.taken', `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1) AS email,
     EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($2)) AS username`),
   byId: prepared('users.byId', `SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = $1`),
@@ -53,8 +53,8 @@ export function createUsersQueries(roles: RoleCache) {
 
   return {
     /** The new user's id, or null when the email or username is taken. */
-    async insert(db: Queryable, username: string, email: string, passwordHash: string, roleId: number, now: number): Promise<number | null> {
-      return (await firstRow<{ id: number }>(db, statements.insert, [username, email, passwordHash, roleId, now]))?.id ?? null;
+    async insert(db: Queryable, username: string, email: string, passwordHash: string, roleId: number, now: number, emailVerifiedAt: number | null = null): Promise<number | null> {
+      return (await firstRow<{ id: number }>(db, statements.insert, [username, email, passwordHash, roleId, now, emailVerifiedAt]))?.id ?? null;
     },
     async taken(db: Queryable, email: string, username: string) {
       return (await firstRow<{ email: boolean; username: boolean }>(db, statements.taken, [email, username]))!;

@@ -119,6 +119,40 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX signing_keys_activates ON signing_keys (activates_at);
   `,
+  // 4: email (issue 13). When an address was verified; one-use tokens sent by email (stored as
+  // SHA-256: verification, password reset, address change); the outbox a sender delivers from,
+  // written in the same transaction as what caused each message.
+  `
+  ALTER TABLE users ADD COLUMN email_verified_at INTEGER;
+  CREATE TABLE email_tokens (
+    token_hash BLOB PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL,
+    email TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    spent_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX email_tokens_user ON email_tokens (user_id, purpose);
+  CREATE INDEX email_tokens_expires ON email_tokens (expires_at);
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    text_body TEXT NOT NULL,
+    html_body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    claim TEXT,
+    lease_until INTEGER,
+    last_error TEXT,
+    sent_at INTEGER
+  );
+  CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

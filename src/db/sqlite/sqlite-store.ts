@@ -3,6 +3,7 @@
 // better-sqlite3 is synchronous; the async signatures keep the interface open to other databases.
 // The decisions (last admin, rotation, audit rows) are store-rules.ts's, shared with PostgreSQL.
 import { reserveAttempt, settleFailure, settleSuccess } from '../attempt-budget';
+import { addressed } from '../mail-rows';
 import { withoutHash } from '../row-mappers';
 import type { ActorCheck, AuthStore, UpdateUserResult } from '../store';
 import {
@@ -21,11 +22,13 @@ import {
 import { createAuditQueries } from './audit-queries';
 import { createKeysQueries } from './keys-queries';
 import { createLimitsQueries } from './limits-queries';
+import { createMailQueries } from './mail-queries';
 import type { SqliteDatabase } from './open-database';
 import { createSessionsQueries } from './sessions-queries';
+import { createSqliteMailStore } from './sqlite-mail-store';
 import { createUsersQueries } from './users-queries';
 
-export const STORE_TABLES = ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_attempts', 'audit_log', 'signing_keys'] as const;
+export const STORE_TABLES = ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_attempts', 'audit_log', 'signing_keys', 'email_tokens', 'outbox'] as const;
 
 /**
  * @example
@@ -39,6 +42,7 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
   const limits = createLimitsQueries(db);
   const audit = createAuditQueries(db);
   const keys = createKeysQueries(db);
+  const mail = createMailQueries(db);
   const counters = STORE_TABLES.map((table) => [table, db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck()] as const);
 
   const ping = db.prepare('SELECT 1').pluck();
@@ -46,6 +50,8 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
   const allowed = (actor: ActorCheck, now: number) => actorAllowed(users.forRequest(actor.userId, actor.sessionId, now), actor);
 
   return {
+    ...createSqliteMailStore({ write, users, sessions, limits, audit, mail }),
+
     async listRoles() {
       return roles.list();
     },
@@ -57,7 +63,11 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
         if (roleId === undefined) return { ok: false, reason: 'unknown_role' } as const;
         if (users.emailTaken(input.email)) return { ok: false, reason: 'email_taken' } as const;
         if (users.usernameTaken(input.username)) return { ok: false, reason: 'username_taken' } as const;
-        const id = users.insert(input.username, input.email, input.passwordHash, roleId, input.now);
+        const id = users.insert(input.username, input.email, input.passwordHash, roleId, input.now, input.emailVerifiedAt);
+        if (input.verification) {
+          mail.issueToken(id, input.verification.token, input.now);
+          mail.enqueue(addressed(input.verification.message, input.email), input.now);
+        }
         audit.insert({ ...auditEntry, userId: id }, input.now);
         return { ok: true, user: withoutHash(users.byId(id)!) } as const;
       });
@@ -110,10 +120,13 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
       });
     },
 
-    async changePassword(userId, passwordHash, keepSessionId, now, auditEntry) {
+    async changePassword(userId, passwordHash, keepSessionId, now, auditEntry, notice = null) {
       return write(() => {
         users.setPasswordHash(userId, passwordHash, now);
+        mail.spendOfUser(userId, 'password_reset', now);
         const ended = sessions.deleteOfUser(userId, keepSessionId);
+        const user = users.byId(userId);
+        if (notice && user) mail.enqueue(addressed(notice, user.email), now);
         audit.insert(withSessionsEnded(auditEntry, ended), now);
         return ended;
       });

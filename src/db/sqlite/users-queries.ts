@@ -6,7 +6,7 @@ import { toRole, toUser, toUserWithHash, type RoleRow, type UserRow } from '../r
 import { ADMIN_PERMISSION, type RequestUser, type UserWithPasswordHash } from '../store';
 import type { SqliteDatabase } from './open-database';
 
-const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at';
+const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at, u.email_verified_at';
 const LIST_FILTER = '(@role IS NULL OR r.name = @role) AND (@disabled IS NULL OR (u.disabled_at IS NOT NULL) = @disabled)';
 const PERMISSIONS_OF_ROLE = `(SELECT group_concat(p.name, ',' ORDER BY p.id) FROM role_permissions rp
   JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = r.id)`;
@@ -16,12 +16,12 @@ export function createUsersQueries(db: SqliteDatabase) {
     roles: db.prepare(`SELECT r.id, r.name, r.description, ${PERMISSIONS_OF_ROLE} AS permissions FROM roles r ORDER BY r.id`),
     emailTaken: db.prepare('SELECT 1 FROM users WHERE email = ?').pluck(),
     usernameTaken: db.prepare('SELECT 1 FROM users WHERE username = ?').pluck(),
-    insert: db.prepare(`INSERT INTO users (username, email, password_hash, role_id, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?)`),
+    insert: db.prepare(`INSERT INTO users (username, email, password_hash, role_id, created_at, updated_at, email_verified_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`),
     byId: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?`),
     byEmail: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.email = ?`),
     // One statement for every authenticated request: live session, enabled user, current role id.
-    forRequest: db.prepare(`SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at
+    forRequest: db.prepare(`SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at, u.email_verified_at
       FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`),
     list: db.prepare(`SELECT ${USER_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id
@@ -41,8 +41,8 @@ export function createUsersQueries(db: SqliteDatabase) {
     roles,
     emailTaken: (email: string) => statements.emailTaken.get(email) === 1,
     usernameTaken: (username: string) => statements.usernameTaken.get(username) === 1,
-    insert(username: string, email: string, passwordHash: string, roleId: number, now: number): number {
-      return Number(statements.insert.run(username, email, passwordHash, roleId, now, now).lastInsertRowid);
+    insert(username: string, email: string, passwordHash: string, roleId: number, now: number, emailVerifiedAt: number | null = null): number {
+      return Number(statements.insert.run(username, email, passwordHash, roleId, now, now, emailVerifiedAt).lastInsertRowid);
     },
     byId: (id: number): UserWithPasswordHash | null => toUserWithHash(statements.byId.get(id) as UserRow | undefined),
     byEmail: (email: string): UserWithPasswordHash | null => toUserWithHash(statements.byEmail.get(email) as UserRow | undefined),

@@ -6,7 +6,7 @@ import { ADMIN_PERMISSION } from '../../db/store';
 import { requireAuth, requirePermission } from '../guards';
 import * as present from '../present';
 import { contextOf, currentUser, parseWith } from '../request-context';
-import { listAuditQuery, listUsersQuery, pageWindow, updateUserBody, userIdParam } from '../schemas';
+import { listAuditQuery, listOutboxQuery, listUsersQuery, pageWindow, updateUserBody, userIdParam } from '../schemas';
 
 export function adminRoutes(auth: AuthService): Router {
   const router = Router();
@@ -50,6 +50,12 @@ export function adminRoutes(auth: AuthService): Router {
     const query = parseWith(listAuditQuery, req.query, 'query');
     const { items, total } = await auth.listAudit({ ...pageWindow(query), userId: query.user_id, event: query.event });
     res.json({ entries: items.map(present.auditEntry), ...present.page(query.page, query.per_page, total) });
+  });
+
+  router.get('/admin/outbox', async (req, res) => {
+    const query = parseWith(listOutboxQuery, req.query, 'query');
+    const { items, total } = await auth.listOutbox({ ...pageWindow(query), status: query.status });
+    res.json({ messages: items.map(present.outboxMessage), ...present.page(query.page, query.per_page, total) });
   });
 
   return router;

@@ -9,6 +9,8 @@ import { createBrowserCookies } from '../browser-cookies';
 import { contextOf, currentUser, parseWith } from '../request-context';
 import { loginBody, refreshBody, registerBody } from '../schemas';
 
+const VERIFY_FIRST = 'User registered; open the link sent to your email address, then log in';
+
 export function authRoutes(auth: AuthService): Router {
   const router = Router();
   const cookies = createBrowserCookies(auth.config);
@@ -16,8 +18,12 @@ export function authRoutes(auth: AuthService): Router {
   router.post('/register', optionalAuth(auth), async (req, res) => {
     const body = parseWith(registerBody, req.body);
     const caller = res.locals.user ?? null;
-    const grant = await auth.register(body, contextOf(req), caller);
-    res.status(201).json({ message: 'User registered successfully', user: present.userSummary(grant.user), ...cookies.deliver(req, res, grant) });
+    const registration = await auth.register(body, contextOf(req), caller);
+    if ('verificationRequired' in registration) {
+      res.status(201).json({ message: VERIFY_FIRST, user: present.userSummary(registration.user), verification_required: true });
+      return;
+    }
+    res.status(201).json({ message: 'User registered successfully', user: present.userSummary(registration.user), ...cookies.deliver(req, res, registration) });
   });
 
   router.post('/login', async (req, res) => {
