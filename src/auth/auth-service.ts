@@ -9,6 +9,7 @@ import { loginAttemptRetentionMs } from './password-attempts';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
 import * as sessions from './sessions';
 import { createAccessTokens } from './access-tokens';
+import { authenticateClient, introspectionAnswer } from './introspection';
 import { createKeyRing } from './key-ring';
 import type { PublicJwk } from './signing-keys';
 import { createTokenService } from './tokens';
@@ -47,6 +48,8 @@ export interface AuthService {
   jwks(): Promise<{ keys: PublicJwk[] }>;
   /** Adds a signing key now; it signs after SIGNING_KEY_ACTIVATION_DELAY (CLI rotate-keys). */
   rotateSigningKey(): Promise<{ kid: string; activatesAt: number }>;
+  /** RFC 7662 for a client of INTROSPECTION_CLIENTS: the live token's answer, or {active: false}; null: not a client. */
+  introspect(client: { id: string; secret: string }, token: string): Promise<{ active: false } | ReturnType<typeof introspectionAnswer> | null>;
 }
 
 export interface AuthServiceOptions {
@@ -115,6 +118,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       return keys.jwks();
     },
     rotateSigningKey: () => keys.rotate(),
+    async introspect(client, token) {
+      if (authenticateClient(config.introspectionClients, client.id, client.secret) === null) return null;
+      const live = await sessions.introspect(deps, token);
+      return live ? introspectionAnswer(live.user, live.claims) : { active: false };
+    },
     prune: () =>
       store.prune(now(), {
         rateLimitMs: config.rateLimit.windowSeconds * 1000,

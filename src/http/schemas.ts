@@ -62,3 +62,9 @@ export const listAuditQuery = z.strictObject({
 export const userIdParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 export const sessionIdParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+
+/** RFC 7662: the token, and optionally a hint of its type (access tokens are all we introspect). */
+export const introspectBody = z.strictObject({
+  token: z.string().min(1).max(8192),
+  token_type_hint: z.string().max(64).optional(),
+});

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HERE, probeLatency, registerStorm, scratchPostgres, startAuthbook, startChild, stopChildren } from './harness.mjs';
-import { BENCH_PASSWORD, seed } from './seed.mjs';
+import { BENCH_PASSWORD, seed, signWithStoredKeys } from './seed.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -110,29 +110,39 @@ async function benchScale(users, hashMs) {
     NODE_ENV: 'production', PORT: '0', DATABASE_PATH: file, JWT_SECRET: secretText, SECRETS_KEY: randomBytes(48).toString('base64'), RATE_LIMIT: 'off',
     LOG_LEVEL: 'silent', BCRYPT_ROUNDS: String(ROUNDS), ACCESS_TOKEN_TTL: String(TTL_SECONDS), WORKERS: args.workers,
   };
+  // Per store: the default server (ES256, which also accepts the seeded HS256 tokens, as after a
+  // switch) for every measurement, and an HS256 one beside it for GET /users/me per algorithm.
   const authbook = {};
+  const hs256 = {};
+  const esTokens = {};
   for (const store of STORES) {
-    authbook[store] = await startAuthbook({
-      ...serverEnv,
-      ...(store === 'postgres' && { DATABASE_URL: scratch.url }),
-    });
+    const env = { ...serverEnv, ...(store === 'postgres' && { DATABASE_URL: scratch.url }) };
+    authbook[store] = await startAuthbook({ ...env, ACCESS_TOKEN_ALG: 'ES256' });
+    hs256[store] = await startAuthbook({ ...env, ACCESS_TOKEN_ALG: 'HS256' });
+    esTokens[store] = await signWithStoredKeys(env, seeded.sessions);
   }
   const baseline = await startChild([path.join(HERE, 'baseline-server.mjs'), file, secretText], {});
-  const children = [baseline, ...Object.values(authbook)];
+  const children = [baseline, ...Object.values(authbook), ...Object.values(hs256)];
   try {
     for (const { port } of children) await withToken(port, seeded.accessTokens, 50); // warm-up
+    for (const store of STORES) await withToken(authbook[store].port, esTokens[store], 50);
     // Every server in each round, three rounds: a noisy machine slows them all alike.
-    const runs = { baseline: [], ...Object.fromEntries(STORES.map((store) => [store, []])) };
+    const runs = { baseline: [], ...Object.fromEntries(STORES.flatMap((store) => [[store, []], [`${store}:HS256`, []]])) };
     for (let run = 0; run < 3; run++) {
       runs.baseline.push(await withToken(baseline.port, seeded.accessTokens, 50));
-      for (const store of STORES) runs[store].push(await withToken(authbook[store].port, seeded.accessTokens, 50));
+      for (const store of STORES) {
+        runs[store].push(await withToken(authbook[store].port, esTokens[store], 50));
+        runs[`${store}:HS256`].push(await withToken(hs256[store].port, seeded.accessTokens, 50));
+      }
     }
     const pick = (list) => list.find((r) => r.requests.average === median(list.map((x) => x.requests.average)));
     const ideal = pick(runs.baseline);
     for (const store of STORES) {
       const me = pick(runs[store]);
       const versusSqlite = store === 'postgres' && runs.sqlite ? { sqliteReqPerSec: round(pick(runs.sqlite).requests.average), versusSqlite: round(me.requests.average / pick(runs.sqlite).requests.average, 3) } : {};
-      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(me.requests.average / ideal.requests.average, 3), ...versusSqlite });
+      const hs = pick(runs[`${store}:HS256`]);
+      report('users_me_hs256', { users, store, ...tableRow(`authbook GET /users/me, HS256 (${store})`, hs), es256ReqPerSec: round(me.requests.average), ratio: round(me.requests.average / hs.requests.average, 3) });
+      report('users_me', { users, store, alg: 'ES256', ...tableRow(`authbook GET /users/me, ES256 (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(me.requests.average / ideal.requests.average, 3), ...versusSqlite });
     }
 
     const limit = (CORES * 1000) / hashMs;
@@ -175,6 +185,7 @@ function printSummary() {
       console.log(`${at} (a) GET /users/me, 50 conn | ${r.reqPerSec} | ${r.p99} | ${r.baselineReqPerSec} req/s ideal | ${r.ratio} | ≥ 0.80, non-2xx ${r.non2xx}, errors ${r.errors} |`);
       if (r.versusSqlite !== undefined) console.log(`${at} (a') GET /users/me, PostgreSQL / SQLite | - | - | ${r.sqliteReqPerSec} req/s on SQLite | ${r.versusSqlite} | ≥ 0.50 |`);
     }
+    if (r.name === 'users_me_hs256') console.log(`${at} (a") GET /users/me, ES256 / HS256 | ${r.es256ReqPerSec} | - | ${r.reqPerSec} req/s with HS256 | ${r.ratio} | ≥ 0.95 |`);
     if (r.name === 'login') console.log(`${at} (b) POST /login, 8 conn | ${r.reqPerSec} | ${r.p99} | ${r.bcryptLimitPerSec} logins/s limit | ${r.ratio} | ≥ 0.90, errors ${r.errors} |`);
     if (r.name === 'register') console.log(`${at} (c) POST /register, 8 conn | ${r.reqPerSec} | ${r.p99} | ${'-'} | ${r.ratio} | - |`);
     if (r.name === 'healthz_during_logins') console.log(`${at} (d) /healthz p99 idle → during (b) | - | ${r.idleP99} → ${r.stormP99} | - | ${r.ratio} | ≤ 3, failed ${r.failed} |`);

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
-const { openDatabase, openPostgresStore, createPasswordHasher, createTokenService } = require('../../dist/index.js');
+const { openDatabase, openPostgresStore, openStore, createPasswordHasher, createTokenService, createKeyRing, loadConfig } = require('../../dist/index.js');
 
 export const BENCH_PASSWORD = 'benchmark passphrase 1';
 
@@ -77,5 +77,19 @@ export async function seed({ targets, users, secret, rounds, ttlSeconds }) {
   const tokens = createTokenService({ secret, issuer: 'authbook', audience: 'authbook', ttlSeconds, clockSkewSeconds: 5 });
   // 1,000 distinct tokens (or one per user) are enough to defeat any per-token caching.
   const sample = rows.live.filter((_, i) => i % Math.max(1, Math.floor(users / 1000)) === 0);
-  return { accessTokens: sample.map((s) => tokens.sign(s).token), emails: sample.map((s) => `bench${s.userId}@example.com`) };
+  return { accessTokens: sample.map((s) => tokens.sign(s).token), emails: sample.map((s) => `bench${s.userId}@example.com`), sessions: sample };
+}
+
+/** ES256 tokens for the same sessions, signed with the keys an ES256 server made in the database (`env`: its environment). */
+export async function signWithStoredKeys(env, sessions) {
+  const config = loadConfig(env);
+  const store = await openStore(config);
+  try {
+    const keys = createKeyRing({ config, store, now: Date.now });
+    await keys.fresh();
+    const tokens = createTokenService({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtlSeconds, clockSkewSeconds: config.clockSkewSeconds });
+    return sessions.map((s) => tokens.sign(s).token);
+  } finally {
+    await store.close();
+  }
 }
