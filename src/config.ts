@@ -1,7 +1,7 @@
 // Turns environment variables into one typed, validated Config. Every problem is reported at once,
 // naming the variable, so a bad deployment stops at start with a clear line instead of failing later.
 // Reading the environment happens here and nowhere else; nothing runs on import.
-import { KeyObject } from 'node:crypto';
+import { createHash, KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
@@ -89,6 +89,8 @@ export interface Config {
   jwtAudience: string;
   /** How access tokens are signed and which keys rotate: see auth/signing-keys.ts. */
   signing: SigningConfig;
+  /** Who may call POST /token/introspect (HTTP Basic): each client's id and its secret's SHA-256. */
+  introspectionClients: IntrospectionClient[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   sessionMaxAgeSeconds: number;
@@ -120,6 +122,11 @@ export interface SigningConfig {
   algorithm: 'ES256' | 'HS256';
   rotationSeconds: number | null;
   activationDelaySeconds: number;
+}
+
+export interface IntrospectionClient {
+  id: string;
+  secretSha256: Buffer;
 }
 
 /** Thrown by loadConfig with one line per bad variable. */
@@ -193,6 +200,21 @@ const trustProxy = z
     return v;
   });
 
+// "id:secret,id2:secret2": the secrets as strong as JWT_SECRET; only their hashes are kept.
+const introspectionClients = z.string().transform((text, ctx): IntrospectionClient[] => {
+  const clients = text.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const colon = entry.indexOf(':');
+    return { id: entry.slice(0, Math.max(colon, 0)), secret: colon < 0 ? '' : entry.slice(colon + 1) };
+  });
+  const bad = clients.find(({ id, secret }) => !/^[A-Za-z0-9._-]{1,64}$/.test(id) || !isStrongJwtSecret(secret));
+  const ids = clients.map(({ id }) => id);
+  if (bad || new Set(ids).size !== ids.length) {
+    ctx.addIssue({ code: 'custom', message: `must be id:secret pairs separated by commas, each id once, each secret at least ${MIN_JWT_SECRET_BYTES} bytes` });
+    return z.NEVER;
+  }
+  return clients.map(({ id, secret }) => ({ id, secretSha256: createHash('sha256').update(secret, 'utf8').digest() }));
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -219,6 +241,7 @@ const envSchema = z.object({
   ACCESS_TOKEN_ALG: z.enum(['ES256', 'HS256']).default('ES256'),
   SIGNING_KEY_ROTATION: z.union([z.literal('off'), duration(3600, 3650 * 86400)]).default(30 * 86400),
   SIGNING_KEY_ACTIVATION_DELAY: duration(0, 7 * 86400).default(600),
+  INTROSPECTION_CLIENTS: introspectionClients.default([]),
   REFRESH_TOKEN_TTL: duration(60, 365 * 86400).default(30 * 86400),
   SESSION_MAX_AGE: duration(60, 3650 * 86400).default(90 * 86400),
   MAX_SESSIONS_PER_USER: integer(1, 10_000).default(20),
@@ -342,6 +365,7 @@ export function loadConfig(env: Env = process.env): Config {
       rotationSeconds: e.SIGNING_KEY_ROTATION === 'off' ? null : e.SIGNING_KEY_ROTATION,
       activationDelaySeconds: e.SIGNING_KEY_ACTIVATION_DELAY,
     },
+    introspectionClients: e.INTROSPECTION_CLIENTS,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE,

@@ -20,6 +20,13 @@ export { createPasswordHasher, describeBcryptHash } from './auth/passwords';
 export { checkPassword } from './auth/password-policy';
 export { createTokenService, ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from './auth/tokens';
 export type { TokenService, AccessTokenClaims } from './auth/tokens';
+export { createKeyRing, RELOAD_INTERVAL_MS } from './auth/key-ring';
+export type { KeyRing } from './auth/key-ring';
+export type { PublicJwk } from './auth/signing-keys';
+// For the apps behind authbook: verify its tokens with its JWKS alone (no secret, no database).
+export { createTokenVerifier, TokenVerificationError } from './verifier/token-verifier';
+export type { TokenVerifier, TokenVerifierOptions, TokenVerificationErrorCode } from './verifier/token-verifier';
+export { requireAccessToken, tokenClaims } from './verifier/require-token';
 export { createApp } from './http/app';
 export { requireAuth, requireRole, requirePermission } from './http/guards';
 export { startServer } from './server';

@@ -12,6 +12,7 @@ import { loginAttemptRetentionMs } from './password-attempts';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
 import * as sessions from './sessions';
 import { createAccessTokens } from './access-tokens';
+import { authenticateClient, introspectionAnswer } from './introspection';
 import { createKeyRing } from './key-ring';
 import type { PublicJwk } from './signing-keys';
 import { createTokenService } from './tokens';
@@ -57,6 +58,8 @@ export interface AuthService {
   forgotPassword(email: string, context: RequestContext): Promise<void>;
   resetPassword(input: { token: string; newPassword: string }, context: RequestContext): Promise<{ sessionsEnded: number }>;
   listOutbox(query: { offset: number; limit: number; status?: OutboxStatus }): Promise<Page<OutboxRecord>>;
+  /** RFC 7662 for a client of INTROSPECTION_CLIENTS: the live token's answer, or {active: false}; null: not a client. */
+  introspect(client: { id: string; secret: string }, token: string): Promise<{ active: false } | ReturnType<typeof introspectionAnswer> | null>;
 }
 
 export interface AuthServiceOptions {
@@ -131,6 +134,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       return keys.jwks();
     },
     rotateSigningKey: () => keys.rotate(),
+    async introspect(client, token) {
+      if (authenticateClient(config.introspectionClients, client.id, client.secret) === null) return null;
+      const live = await sessions.introspect(deps, token);
+      return live ? introspectionAnswer(live.user, live.claims) : { active: false };
+    },
     prune: () =>
       store.prune(now(), {
         rateLimitMs: config.rateLimit.windowSeconds * 1000,

@@ -6,7 +6,7 @@ import type { AuditInput, RequestUser, SessionRecord } from '../db/store';
 import { auditEntry, hashRefreshToken, type AuthDeps, type RequestContext, type TokenGrant } from './deps';
 import { AuthError } from './errors';
 import { enforceRateLimit, releaseRateLimit } from './rate-limits';
-import { UNKNOWN_KEY, type VerifiedAccessToken } from './tokens';
+import { UNKNOWN_KEY, type AccessTokenClaims, type VerifiedAccessToken } from './tokens';
 
 const REFRESH_TOKEN_BYTES = 32;
 const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -52,6 +52,14 @@ export function authenticate(deps: AuthDeps, token: string): Promise<RequestUser
 }
 
 const userOf = (deps: AuthDeps, verified: VerifiedAccessToken) => deps.store.findUserForRequest(verified.userId, verified.sessionId, deps.now());
+
+/** Like authenticate, with the token's claims: for introspection, off the hot path. */
+export async function introspect(deps: AuthDeps, token: string): Promise<{ user: RequestUser; claims: AccessTokenClaims } | null> {
+  const cached = deps.tokens.verifyCached(token);
+  const verified = cached === UNKNOWN_KEY ? await deps.tokens.verifyAfterReload(token) : cached;
+  const user = verified && (await userOf(deps, verified));
+  return user ? { user, claims: verified!.claims } : null;
+}
 
 /** Counts toward the address's failure limit unless it succeeds. */
 export async function refresh(deps: AuthDeps, refreshToken: string, context: RequestContext): Promise<TokenGrant> {

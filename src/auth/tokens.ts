@@ -84,8 +84,21 @@ export function hmacTokenKeys(secret: KeyObject): TokenKeys {
   return { signingKey: () => key, verificationKey: (kid) => (kid === undefined || kid === key.kid ? key : null) };
 }
 
+/**
+ * The checks beyond signature, iss, aud and exp (which jsonwebtoken did), shared with the verifier
+ * the apps behind authbook use: the type is at+jwt, every claim is there, and iat is not in the future.
+ */
+export function accessTokenClaimsOf(decoded: jwt.Jwt, nowSeconds: number, clockSkewSeconds: number): AccessTokenClaims | null {
+  if (decoded.header.typ !== ACCESS_TOKEN_TYPE) return null;
+  const claims = decoded.payload as Partial<AccessTokenClaims>;
+  if (!isText(claims.sub) || !isText(claims.sid) || !isText(claims.jti)) return null;
+  if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return null;
+  if (claims.iat > nowSeconds + clockSkewSeconds) return null; // issued in the future
+  return claims as AccessTokenClaims;
+}
+
 /** The header's kid: undefined when absent, null when not a string (malformed). */
-function headerKid(token: string): string | undefined | null {
+export function headerKid(token: string): string | undefined | null {
   const decoded = jwt.decode(token, { complete: true });
   if (!decoded || typeof decoded.header !== 'object') return null;
   const { kid } = decoded.header;
@@ -140,16 +153,13 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       } catch {
         return null; // bad signature, wrong alg, expired, wrong iss/aud, malformed: all simply invalid
       }
-      if (decoded.header.typ !== ACCESS_TOKEN_TYPE) return null;
-      const claims = decoded.payload as Partial<AccessTokenClaims>;
-      if (!isText(claims.sub) || !isText(claims.sid) || !isText(claims.jti)) return null;
-      if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return null;
-      if (claims.iat > nowSeconds + options.clockSkewSeconds) return null; // issued in the future
+      const claims = accessTokenClaimsOf(decoded, nowSeconds, options.clockSkewSeconds);
+      if (!claims) return null;
       if (claims.exp - claims.iat > options.ttlSeconds + options.clockSkewSeconds) return null; // longer-lived than we issue
       if (key.issuedNoLaterThan !== undefined && claims.iat > key.issuedNoLaterThan) return null;
       const userId = Number(claims.sub);
       if (!Number.isSafeInteger(userId) || userId <= 0) return null;
-      return { userId, sessionId: claims.sid, claims: claims as AccessTokenClaims };
+      return { userId, sessionId: claims.sid, claims };
     },
     // #endregion verify
 

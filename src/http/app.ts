@@ -1,10 +1,10 @@
 // createApp builds the Express application and never listens: tests, notebooks and server.ts all
 // get the same app. Middleware order matters and is the order a request meets it:
-// security headers -> request log -> JSON bodies -> routes (API, then web pages) -> 404 -> error mapper.
+// security headers -> request log -> form bodies (introspection only) -> JSON bodies -> routes (API, then web pages) -> 404 -> error mapper.
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service';
-import { jsonBody } from './body-parsing';
+import { formBody, jsonBody } from './body-parsing';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { requestLogger } from './request-logger';
 import { apiSecurityHeaders } from './security-headers';
@@ -12,7 +12,7 @@ import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
 import { emailRoutes } from './routes/email-routes';
 import { homeRoutes } from './routes/home-routes';
-import { keysRoutes } from './routes/keys-routes';
+import { INTROSPECTION_PATH, keysRoutes } from './routes/keys-routes';
 import { meRoutes } from './routes/me-routes';
 import { webRoutes } from './routes/web-routes';
 
@@ -34,6 +34,7 @@ export function createApp({ auth, logger = pino({ level: 'silent' }) }: AppOptio
   app.set('etag', false); // API responses are per-user; no conditional caching
   app.use(apiSecurityHeaders); // the pages add helmet's full set in webRoutes
   if (logger.isLevelEnabled('info')) app.use(requestLogger(logger));
+  app.use(formBody(auth.config.bodyLimitBytes, [INTROSPECTION_PATH])); // RFC 7662 clients send forms
   app.use(jsonBody(auth.config.bodyLimitBytes));
   app.use(meRoutes(auth)); // first: /users/me is the hot path, and the routers' paths do not overlap
   app.use(homeRoutes(auth));

@@ -52,6 +52,12 @@ export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
     errors: [401, 403, 429],
     cookieMode: 'refreshes',
   },
+  'POST /token/introspect': {
+    access: 'public',
+    body: schemas.introspectBody,
+    ok: [200, '{active: true, token_type, sub, username, role, permissions, sid, iss, aud, jti, iat, exp} or {active: false} (expired, forged, or its session ended); form or JSON body; needs HTTP Basic of an INTROSPECTION_CLIENTS client'],
+    errors: [401],
+  },
   'POST /logout': { access: 'bearer', ok: [200, '{message}; clears the refresh cookie'] },
   'POST /logout/all': { access: 'bearer', ok: [200, '{message, sessions_ended}; clears the refresh cookie'] },
   'GET /users/me': { access: 'bearer', ok: [200, '{user: {id, username, email, role, email_verified, permissions, created_at}}'] },

@@ -76,3 +76,9 @@ export const listOutboxQuery = z.strictObject({
   ...pageQuery,
   status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(),
 });
+
+/** RFC 7662: the token, and optionally a hint of its type (access tokens are all we introspect). */
+export const introspectBody = z.strictObject({
+  token: z.string().min(1).max(8192),
+  token_type_hint: z.string().max(64).optional(),
+});

@@ -30,6 +30,7 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   'signing.algorithm': 'ACCESS_TOKEN_ALG',
   'signing.rotationSeconds': 'SIGNING_KEY_ROTATION', // null: off
   'signing.activationDelaySeconds': 'SIGNING_KEY_ACTIVATION_DELAY',
+  introspectionClients: 'INTROSPECTION_CLIENTS', // ids shown, secrets never (only their hashes are kept)
   accessTokenTtlSeconds: 'ACCESS_TOKEN_TTL',
   refreshTokenTtlSeconds: 'REFRESH_TOKEN_TTL',
   sessionMaxAgeSeconds: 'SESSION_MAX_AGE',
@@ -79,7 +80,8 @@ const SECRET_NAME = /(password|secret)$/i;
 function describe(setting: string, value: unknown): string {
   if (value instanceof KeyObject) return `${SECRET_MARK}  (${value.symmetricKeySize ?? '?'}-byte key, hidden)`;
   if (SECRET_NAME.test(setting) && typeof value === 'string') return `${SECRET_MARK}  (set, hidden)`;
-  return Array.isArray(value) ? value.join(' | ') : String(value);
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'object' && item !== null && 'id' in item ? `${item.id}:${SECRET_MARK}` : String(item))).join(' | ');
+  return String(value);
 }
 
 /**

@@ -102,6 +102,7 @@ describe('GET /openapi.json', () => {
       'POST /password/forgot',
       'POST /password/reset',
       'POST /register',
+      'POST /token/introspect',
       'POST /token/refresh',
       'POST /users/me/password',
     ]);

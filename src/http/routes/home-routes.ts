@@ -9,6 +9,7 @@ export const ENDPOINTS = {
   'POST /register': 'Register a new user (role other than "user" needs an admin token)',
   'POST /login': 'Log in: access token + refresh token',
   'POST /token/refresh': 'Exchange a refresh token for new tokens (rotation)',
+  'POST /token/introspect': 'RFC 7662: is this access token live now? (introspection clients, HTTP Basic)',
   'POST /logout': 'End this session (requires authentication)',
   'POST /logout/all': 'End every session of the caller (requires authentication)',
   'GET /users/me': 'Get current user info (requires authentication)',
