@@ -22,6 +22,8 @@ export interface OperationSpec {
   cookieMode?: 'issues' | 'refreshes';
   /** Takes the trusted-device token (X-Device-Token, or the page's cookie): see auth/trusted-devices.ts. */
   deviceToken?: boolean;
+  /** Authenticated as an introspection client (HTTP Basic, INTROSPECTION_CLIENTS), and takes a form body too. */
+  introspectionClient?: boolean;
   /** Answers a web page rather than JSON. */
   html?: boolean;
 }
@@ -55,8 +57,9 @@ export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
   'POST /token/introspect': {
     access: 'public',
     body: schemas.introspectBody,
-    ok: [200, '{active: true, token_type, sub, username, role, permissions, sid, iss, aud, jti, iat, exp} or {active: false} (expired, forged, or its session ended); form or JSON body; needs HTTP Basic of an INTROSPECTION_CLIENTS client'],
+    ok: [200, '{active: true, token_type, sub, username, role, permissions, sid, iss, aud, jti, iat, exp} or {active: false} (expired, forged, or its session ended)'],
     errors: [401],
+    introspectionClient: true,
   },
   'POST /logout': { access: 'bearer', ok: [200, '{message}; clears the refresh cookie'] },
   'POST /logout/all': { access: 'bearer', ok: [200, '{message, sessions_ended}; clears the refresh cookie'] },

@@ -79,6 +79,7 @@ const DEVICE_TOKEN_HEADER: Json = {
 
 function securityOf(spec: OperationSpec): { security: Json[]; note?: string } {
   if (spec.cookieMode === 'refreshes') return { security: [{}, { refreshCookie: [] }] };
+  if (spec.introspectionClient) return { security: [{ introspectionClient: [] }] };
   if (spec.access === 'public') return { security: [] };
   if (spec.access === 'optional') return { security: [{}, { bearerAuth: [] }], note: 'A Bearer token is optional; an admin\'s allows more' };
   if (spec.access === 'bearer') return { security: [{ bearerAuth: [] }] };
@@ -117,7 +118,10 @@ function operationOf(key: EndpointKey, spec: OperationSpec): Json {
     ...(spec.body && {
       requestBody: {
         required: spec.cookieMode !== 'refreshes', // the cookie may stand in for the body
-        content: { 'application/json': { schema: requestJsonSchema(spec.body) } },
+        content: {
+          'application/json': { schema: requestJsonSchema(spec.body) },
+          ...(spec.introspectionClient && { 'application/x-www-form-urlencoded': { schema: requestJsonSchema(spec.body) } }),
+        },
       },
     }),
     responses: responsesOf(spec),
@@ -150,6 +154,7 @@ export function buildOpenApiDocument(): { openapi: '3.1.0'; paths: Record<string
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         refreshCookie: { type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE },
+        introspectionClient: { type: 'http', scheme: 'basic', description: 'A client of INTROSPECTION_CLIENTS (id:secret)' },
       },
       schemas: {
         Error: {

@@ -68,6 +68,7 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
       '06-public-url.ipynb',
       '07-automated-tests.ipynb',
       '08-manual-testing.ipynb',
+      '11-signing-keys.ipynb',
     ]);
   });
 
@@ -163,6 +164,21 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
     expect(tally.rich['text/html'].match(/<tr style="background:#e8f5e9">/g)).toHaveLength(13);
     expect(tally.rich['text/html']).toMatch(/<td[^>]*>10\. Brute force: the 6th guess is locked out<\/td><td[^>]*>429<\/td><td[^>]*>429<\/td><td[^>]*>\d+<\/td>/); // Retry-After
     expect(notebook.again.text).toContain('five wrong guesses answered: 401, 401, 401, 401, 401');
+  }, NOTEBOOK_TIMEOUT_MS);
+
+  it('11 signing keys: the JWKS, a notes API trusting it, a rotation, a forgery refused, the revocation trade-off', async () => {
+    const notebook = await run('11-signing-keys.ipynb');
+    expectCleanRun(notebook);
+    for (const line of [
+      '✓ public keys only: no "d" anywhere',
+      "✓ the notes API accepts Ada's token: 200",
+      '✓ and still the one from the old key',
+      '✓ the notes API refuses the forgery: 401',
+      '✓ authbook refuses the token at once: 401',
+      '✓ the notes API still accepts it, until it expires: 200',
+      '✓ introspection says it is no longer active',
+    ]) expect(notebook.again.text).toContain(line);
+    expect(notebook.again.text).toMatch(/still running: authbook at http:\/\/127\.0\.0\.1:\d+, the notes API at http:\/\/127\.0\.0\.1:\d+/);
   }, NOTEBOOK_TIMEOUT_MS);
 
   it('08 manual testing: testEndpoint prints status, headers and JSON; the lists are tables', async () => {
