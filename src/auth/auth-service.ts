@@ -5,6 +5,7 @@ import type { OutboxRecord, OutboxStatus } from '../db/mail-store';
 import type { AuditRecord, AuthStore, Page, PruneResult, RequestUser, SessionRecord, UserRecord } from '../db/store';
 import * as accounts from './accounts';
 import { defaultRandomBytes, type AuthDeps, type RequestContext, type TokenGrant, type UserGrant } from './deps';
+import * as emailChange from './email-change';
 import * as emailVerification from './email-verification';
 import * as loginRules from './login';
 import * as passwordReset from './password-reset';
@@ -48,6 +49,8 @@ export interface AuthService {
   forgotPassword(email: string, context: RequestContext): Promise<void>;
   resetPassword(input: { token: string; newPassword: string }, context: RequestContext): Promise<{ sessionsEnded: number }>;
   listOutbox(query: { offset: number; limit: number; status?: OutboxStatus }): Promise<Page<OutboxRecord>>;
+  /** Sends a link to the new address; the account moves when it is opened. */
+  requestEmailChange(user: RequestUser, change: { newEmail: string; password: string; deviceToken?: string | null }, context: RequestContext): Promise<void>;
 }
 
 export interface AuthServiceOptions {
@@ -124,5 +127,6 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     forgotPassword: (email, context) => passwordReset.forgotPassword(deps, email, context),
     resetPassword: (input, context) => passwordReset.resetPassword(deps, input, context),
     listOutbox: (query) => store.listOutbox(query),
+    requestEmailChange: (user, change, context) => emailChange.requestEmailChange(deps, user, change, context),
   };
 }

@@ -103,6 +103,7 @@ describe('GET /openapi.json', () => {
       'POST /password/reset',
       'POST /register',
       'POST /token/refresh',
+      'POST /users/me/email',
       'POST /users/me/password',
     ]);
     for (const key of withBody) {
