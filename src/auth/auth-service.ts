@@ -5,6 +5,7 @@ import type { OutboxRecord, OutboxStatus } from '../db/mail-store';
 import type { AuditRecord, AuthStore, Page, PruneResult, RequestUser, SessionRecord, UserRecord } from '../db/store';
 import * as accounts from './accounts';
 import { defaultRandomBytes, type AuthDeps, type RequestContext, type TokenGrant, type UserGrant } from './deps';
+import * as emailChange from './email-change';
 import * as emailVerification from './email-verification';
 import * as loginRules from './login';
 import * as passwordReset from './password-reset';
@@ -60,6 +61,8 @@ export interface AuthService {
   listOutbox(query: { offset: number; limit: number; status?: OutboxStatus }): Promise<Page<OutboxRecord>>;
   /** RFC 7662 for a client of INTROSPECTION_CLIENTS: the live token's answer, or {active: false}; null: not a client. */
   introspect(client: { id: string; secret: string }, token: string): Promise<{ active: false } | ReturnType<typeof introspectionAnswer> | null>;
+  /** Sends a link to the new address; the account moves when it is opened. */
+  requestEmailChange(user: RequestUser, change: { newEmail: string; password: string; deviceToken?: string | null }, context: RequestContext): Promise<void>;
 }
 
 export interface AuthServiceOptions {
@@ -150,5 +153,6 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     forgotPassword: (email, context) => passwordReset.forgotPassword(deps, email, context),
     resetPassword: (input, context) => passwordReset.resetPassword(deps, input, context),
     listOutbox: (query) => store.listOutbox(query),
+    requestEmailChange: (user, change, context) => emailChange.requestEmailChange(deps, user, change, context),
   };
 }

@@ -73,6 +73,13 @@ export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
     errors: [429],
     deviceToken: true,
   },
+  'POST /users/me/email': {
+    access: 'bearer',
+    body: schemas.changeEmailBody,
+    ok: [202, '{message}; a link goes to the new address, the account moves when it is opened, and the old address is told'],
+    errors: [409, 429, 503],
+    deviceToken: true,
+  },
   'GET /admin': { access: admin, ok: [200, '{message, admin, access_level}'] },
   'GET /admin/users': { access: admin, query: schemas.listUsersQuery, ok: [200, '{users, page, per_page, total}'] },
   'PATCH /admin/users/:id': {
@@ -95,4 +102,6 @@ export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
   'GET /openapi.json': { access: 'public', ok: [200, 'This document'] },
   'GET /docs': { access: 'public', ok: [200, 'The documentation page'], html: true },
   'GET /app': { access: 'public', ok: [200, 'The web page'], html: true },
+  'GET /app/reset': { access: 'public', ok: [200, 'The web page with the reset form; the token stays in the URL fragment'], html: true },
+  'GET /app/verify': { access: 'public', ok: [200, 'The web page, which verifies the address with the token in the URL fragment'], html: true },
 };

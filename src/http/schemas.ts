@@ -72,6 +72,8 @@ export const forgotPasswordBody = z.strictObject({ email: emailSchema });
 
 export const resetPasswordBody = z.strictObject({ token: emailTokenSchema, new_password: passwordSchema });
 
+export const changeEmailBody = z.strictObject({ new_email: emailSchema, password: passwordSchema });
+
 export const listOutboxQuery = z.strictObject({
   ...pageQuery,
   status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(),

@@ -8,6 +8,7 @@ export interface Me {
   id: number;
   username: string;
   email: string;
+  email_verified: boolean;
   role: string;
   permissions: string[];
   created_at: string | null;

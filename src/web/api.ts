@@ -82,7 +82,7 @@ export function refreshSession(): Promise<boolean> {
 /** Logs in or registers: the server answers the access token in JSON and the refresh token as a cookie. */
 export async function startSession<T extends Grant>(path: '/login' | '/register', body: unknown): Promise<T> {
   const grant = (await send('POST', path, body, { 'x-refresh-cookie': '1' })) as T;
-  accessToken = grant.token;
+  accessToken = grant.token ?? null; // none when the address must be verified first (REQUIRE_VERIFIED_EMAIL)
   return grant;
 }
 

@@ -1,10 +1,11 @@
-// The page at /app: signed out, it offers log in and create account; signed in, who am I, sessions,
-// change password, and for admins the users table and audit log. Log out sits in the top bar of
+// The page at /app: signed out, it offers log in, create account and forgot password (and the reset
+// form a reset link opens); signed in, who am I, sessions, change password and address, and for admins the users table and audit log. Log out sits in the top bar of
 // every signed-in screen (ASVS 7.4.4). A reload continues the session through the refresh cookie.
 import { createAdminPanel } from './admin-panel.js';
 import { loadMe, loadSessions, renderMe, setUpPasswordForm, type AccountHooks, type Me } from './account-panel.js';
 import { ApiError, call, forgetSession, isSignedIn, refreshSession, startSession } from './api.js';
 import { byId, say } from './dom.js';
+import { landOnVerification, renderEmailState, setUpEmailForm, setUpPasswordReset } from './email-forms.js';
 import { clearFormErrors, formBody, showFormError } from './form-errors.js';
 
 type View = 'signed-out' | 'signed-in' | 'switching';
@@ -56,6 +57,7 @@ async function showAccount(): Promise<void> {
   try {
     me = await loadMe();
     renderMe(me);
+    renderEmailState(me);
     byId('session-user').textContent = `${me.username} · ${me.role}`;
     show('signed-in');
     const isAdmin = me.permissions.includes('admin');
@@ -82,7 +84,7 @@ function setUpSignInForm(id: string, path: '/login' | '/register'): void {
       const { message } = await startSession<{ token: string; expires_in: number; message: string }>(path, formBody(form));
       form.reset();
       say(notice, message);
-      await showAccount();
+      if (isSignedIn()) await showAccount();
     } catch (error) {
       showFormError(form, error);
     }
@@ -93,6 +95,8 @@ function setUpControls(): void {
   setUpSignInForm('login-form', '/login');
   setUpSignInForm('register-form', '/register');
   setUpPasswordForm(hooks);
+  setUpPasswordReset(notice);
+  setUpEmailForm(fail);
   byId('logout').addEventListener('click', () => void logout());
   byId('whoami-refresh').addEventListener('click', () => void showAccount());
   byId('switch-account').addEventListener('click', () => {
@@ -112,6 +116,7 @@ async function showTunnelNotice(): Promise<void> {
 }
 
 async function start(): Promise<void> {
+  await landOnVerification(notice);
   setUpControls();
   void showTunnelNotice();
   try {

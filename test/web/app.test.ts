@@ -241,9 +241,11 @@ describe('the web page at /app', () => {
     );
     expect(fields).toEqual([
       ['password', 'password', 'current-password'],
+      ['new_password', 'password', 'new-password'], // the reset form
       ['password', 'password', 'new-password'],
       ['current_password', 'password', 'current-password'],
       ['new_password', 'password', 'new-password'],
+      ['password', 'password', 'current-password'], // the address change
     ]);
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.evaluate(() => navigator.clipboard.writeText('a pasted passphrase'));

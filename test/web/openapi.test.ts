@@ -104,6 +104,7 @@ describe('GET /openapi.json', () => {
       'POST /register',
       'POST /token/introspect',
       'POST /token/refresh',
+      'POST /users/me/email',
       'POST /users/me/password',
     ]);
     for (const key of withBody) {

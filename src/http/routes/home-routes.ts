@@ -16,6 +16,7 @@ export const ENDPOINTS = {
   'GET /users/me/sessions': "List the caller's sessions",
   'DELETE /users/me/sessions/:id': 'End one of the caller\'s sessions',
   'POST /users/me/password': 'Change password (ends the other sessions)',
+  'POST /users/me/email': 'Change email address (needs the password; applies when the new address is verified)',
   'GET /admin': 'Admin-only endpoint (requires the admin permission)',
   'GET /admin/users': 'List users (paginated; filter by role, disabled)',
   'PATCH /admin/users/:id': 'Change a user\'s role or disable them',
@@ -32,6 +33,8 @@ export const ENDPOINTS = {
   'GET /openapi.json': 'This API as an OpenAPI 3.1 document',
   'GET /docs': 'The API documentation, as a web page',
   'GET /app': 'The web page: register, log in, sessions, administration',
+  'GET /app/reset': 'The web page, opening the reset form of a reset link (#token=...)',
+  'GET /app/verify': 'The web page, spending the verification link it was opened with (#token=...)',
 } as const satisfies Record<string, string>;
 
 export type EndpointKey = keyof typeof ENDPOINTS;

@@ -1,11 +1,11 @@
-// The caller's own account: who am I, my sessions, my password.
+// The caller's own account: who am I, my sessions, my password, my address.
 import { Router } from 'express';
 import type { AuthService } from '../../auth/auth-service';
 import { createBrowserCookies } from '../browser-cookies';
 import { requireAuth } from '../guards';
 import * as present from '../present';
 import { contextOf, currentUser, parseWith } from '../request-context';
-import { changePasswordBody, sessionIdParam } from '../schemas';
+import { changeEmailBody, changePasswordBody, sessionIdParam } from '../schemas';
 
 export function meRoutes(auth: AuthService): Router {
   const router = Router();
@@ -35,6 +35,12 @@ export function meRoutes(auth: AuthService): Router {
       contextOf(req),
     );
     res.json({ message: 'Password changed; other sessions have been ended', sessions_ended: sessionsEnded });
+  });
+
+  router.post('/users/me/email', async (req, res) => {
+    const body = parseWith(changeEmailBody, req.body);
+    await auth.requestEmailChange(currentUser(res), { newEmail: body.new_email, password: body.password, deviceToken: cookies.deviceTokenOf(req) }, contextOf(req));
+    res.status(202).json({ message: 'A link is on its way to the new address; the account moves when it is opened' });
   });
 
   return router;

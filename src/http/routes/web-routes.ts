@@ -21,7 +21,8 @@ export function webRoutes(assetsDir = WEB_ASSETS_DIR): Router {
   };
 
   router.use(['/app', '/docs'], pageSecurityHeaders);
-  router.get('/app', page('index.html'));
+  // the page itself, and the two routes emailed links open (their token is in the fragment)
+  for (const route of ['/app', '/app/reset', '/app/verify']) router.get(route, page('index.html'));
   router.get('/docs', page('docs.html'));
   router.get('/openapi.json', (_req, res) => {
     openApiDocument ??= buildOpenApiDocument();
