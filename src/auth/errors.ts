@@ -18,7 +18,15 @@ export type AuthErrorCode =
   | 'username_taken'
   | 'last_admin'
   | 'rate_limited'
-  | 'account_locked';
+  | 'account_locked'
+  // the second factor (second-factor.ts, fresh-auth.ts)
+  | 'invalid_code'
+  | 'invalid_mfa_token'
+  | 'invalid_mfa_code'
+  | 'mfa_already_enabled'
+  | 'mfa_not_enabled'
+  | 'reauthentication_required'
+  | 'invalid_passkey';
 
 export interface FieldProblem {
   path: string;

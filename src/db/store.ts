@@ -2,6 +2,7 @@
 // returning plain records. SQLite implements it (sqlite/sqlite-store.ts) and PostgreSQL too
 // (postgres/postgres-store.ts), for several processes on one database; auth/ and http/ cannot tell
 // which. Expected outcomes (a taken email, a spent token) are return values.
+import type { MfaStore } from './mfa-store';
 
 export interface UserRecord {
   id: number;
@@ -58,7 +59,11 @@ export type AuditEvent =
   | 'user_disabled'
   | 'user_enabled'
   | 'user_deleted'
-  | 'bootstrap_admin';
+  | 'bootstrap_admin'
+  | SecondFactorAuditEvent;
+
+/** What the second factor writes to the audit log (mfa-store.ts). */
+export type SecondFactorAuditEvent = 'totp_enabled' | 'totp_removed' | 'mfa_reset_by_admin' | 'reauthenticated' | 'passkey_added' | 'passkey_removed';
 
 /** One audit row to write. Never a password, hash or token: only who, what, when, from where. */
 export interface AuditInput {
@@ -152,7 +157,7 @@ export interface PruneResult {
 /** The permission every admin-management operation requires; "last admin" means last holder. */
 export const ADMIN_PERMISSION = 'admin';
 
-export interface AuthStore {
+export interface AuthStore extends MfaStore {
   listRoles(): Promise<RoleRecord[]>;
 
   /** `authorizedBy`: the admin creating it, checked in the same transaction (null: a trusted or self registration). */

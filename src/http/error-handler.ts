@@ -34,6 +34,13 @@ const STATUS_OF: Record<AuthErrorCode, number> = {
   last_admin: 409,
   rate_limited: 429,
   account_locked: 429,
+  invalid_code: 400,
+  invalid_mfa_token: 401,
+  invalid_mfa_code: 401,
+  mfa_already_enabled: 409,
+  mfa_not_enabled: 409,
+  reauthentication_required: 403,
+  invalid_passkey: 401,
 };
 
 /** body-parser's error types -> our answer. */

@@ -22,6 +22,7 @@ import {
 } from '../store-rules';
 import { auditQueries as audit } from './audit-queries';
 import { limitsQueries as limits } from './limits-queries';
+import { createPostgresMfaStore } from './mfa-store';
 import { migratePostgres } from './migrations';
 import { advisoryLock, createPool, inTransaction, tryAdvisoryLock, type PoolOptions } from './pool';
 import { sessionsQueries as sessions } from './sessions-queries';
@@ -57,6 +58,8 @@ function createPostgresStore(pool: pg.Pool, roles: ReturnType<typeof createRoleC
     actorAllowed(await users.actorForWrite(db, actor.userId, actor.sessionId, now), actor);
 
   return {
+    ...createPostgresMfaStore(pool, { write, allowed, audit, userExists: async (db, id) => (await users.byId(db, id)) !== null }),
+
     async listRoles() {
       return roles.list();
     },

@@ -19,6 +19,7 @@ import {
 } from '../store-rules';
 import { createAuditQueries } from './audit-queries';
 import { createLimitsQueries } from './limits-queries';
+import { createSqliteMfaStore } from './mfa-store';
 import type { SqliteDatabase } from './open-database';
 import { createSessionsQueries } from './sessions-queries';
 import { createUsersQueries } from './users-queries';
@@ -43,6 +44,8 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
   const allowed = (actor: ActorCheck, now: number) => actorAllowed(users.forRequest(actor.userId, actor.sessionId, now), actor);
 
   return {
+    ...createSqliteMfaStore(db, { write, allowed, audit, userExists: (id) => users.byId(id) !== null }),
+
     async listRoles() {
       return roles.list();
     },
