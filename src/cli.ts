@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { ReadStream } from 'node:tty';
 import { parseArgs } from 'node:util';
 import bcrypt from 'bcrypt';
-import pino from 'pino';
 import { createAuthService } from './auth/auth-service';
 import { isAuthError } from './auth/errors';
 import { reportListening, superviseWorkers, workerSlot } from './cluster';
@@ -16,6 +15,7 @@ import { DatabaseOpenError, openStore } from './db/open-store';
 import { openTutorial } from './notebook/jupyter-launcher';
 import { registerKernel } from './notebook/kernel-spec';
 import { exportTutorial } from './notebook/tutorial-export';
+import { openLogOutput } from './log-output';
 import { promptHidden, PromptCancelled } from './password-prompt';
 import { startServer } from './server';
 import { lowerThreadpoolPriority } from './threadpool-priority';
@@ -25,6 +25,8 @@ const USAGE = `usage:
   authbook create-user --username NAME --email EMAIL [--role ROLE] --password-stdin
                                       create a user; the password is asked for (not shown) on a
                                       terminal, or read from piped stdin
+  authbook rotate-keys                add an ES256 signing key: published at once, signing after
+                                      SIGNING_KEY_ACTIVATION_DELAY; the previous key verifies on
   authbook notebook [JUPYTER ARGS]    register the tslab kernel and open the tutorial in Jupyter
   authbook kernel                     register the tslab kernel only (for CI and editors)
   authbook tutorial-html [--out DIR]  run every notebook and write them as HTML pages (default tutorial-html/)`;
@@ -34,7 +36,7 @@ const USAGE = `usage:
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(2, os.availableParallelism()));
 
 async function serve(config: Config): Promise<void> {
-  const logger = pino({ level: config.logLevel });
+  const { logger, flush } = openLogOutput(config.logLevel);
   const slot = workerSlot();
   if (slot === null) for (const warning of config.warnings) logger.warn(warning); // once, not per worker
   if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config.workers, logger);
@@ -45,7 +47,7 @@ async function serve(config: Config): Promise<void> {
   else reportListening(running.url);
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    running.close().then(() => process.exit(0));
+    running.close().then(flush).then(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
@@ -98,6 +100,17 @@ async function createUser(config: Config, args: string[]): Promise<void> {
   }
 }
 
+async function rotateKeys(config: Config): Promise<void> {
+  if (config.signing.algorithm !== 'ES256') throw new CliError('rotate-keys rotates ES256 keys: ACCESS_TOKEN_ALG is HS256 (rotate JWT_SECRET instead)');
+  const store = await openStore(config);
+  try {
+    const { kid, activatesAt } = await createAuthService({ config, store }).rotateSigningKey();
+    console.log(`added signing key ${kid}: published now, signing from ${new Date(activatesAt).toISOString()}`);
+  } finally {
+    await store.close();
+  }
+}
+
 /** A problem the operator can act on: printed as one line, without a stack. */
 class CliError extends Error {}
 
@@ -128,6 +141,7 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   if (command === 'serve') return serve(config);
   if (command === 'create-user') return createUser(config, rest);
+  if (command === 'rotate-keys') return rotateKeys(config);
   throw new CliError(`unknown command '${command}'\n${USAGE}`);
 }
 

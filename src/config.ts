@@ -5,7 +5,8 @@ import { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { guessableJwtSecretProblem, isStrongJwtSecret, MIN_JWT_SECRET_BYTES, resolveJwtSecret } from './jwt-secret';
+import { guessableSecretProblem, isStrongJwtSecret, MIN_JWT_SECRET_BYTES, resolveJwtSecret } from './jwt-secret';
+import { resolveSecretsKey } from './secrets-key';
 
 export interface RateLimitConfig {
   enabled: boolean;
@@ -58,8 +59,14 @@ export interface Config {
   jwtSecret: KeyObject;
   /** Where the secret came from: the environment, or the generated file beside the database. */
   jwtSecretSource: string;
+  /** Encrypts secrets kept at rest (TOTP seeds, private signing keys): see secret-box.ts. */
+  secretsKey: KeyObject;
+  /** Where it came from: SECRETS_KEY, or the generated file beside the database. */
+  secretsKeySource: string;
   jwtIssuer: string;
   jwtAudience: string;
+  /** How access tokens are signed and which keys rotate: see auth/signing-keys.ts. */
+  signing: SigningConfig;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   sessionMaxAgeSeconds: number;
@@ -80,6 +87,16 @@ export interface Config {
   bodyLimitBytes: number;
   /** Lines the caller should print once (e.g. "generated a development secret"). */
   warnings: string[];
+}
+
+/**
+ * Access-token signatures: ES256 with keys kept in the database (published at
+ * /.well-known/jwks.json, rotated), or HS256 with JWT_SECRET. Rotation null: only by the CLI.
+ */
+export interface SigningConfig {
+  algorithm: 'ES256' | 'HS256';
+  rotationSeconds: number | null;
+  activationDelaySeconds: number;
 }
 
 /** Thrown by loadConfig with one line per bad variable. */
@@ -169,9 +186,16 @@ const envSchema = z.object({
     .string()
     .refine(isStrongJwtSecret, `must be at least ${MIN_JWT_SECRET_BYTES} bytes (try: openssl rand -base64 48)`)
     .optional(),
+  SECRETS_KEY: z
+    .string()
+    .refine(isStrongJwtSecret, `must be at least ${MIN_JWT_SECRET_BYTES} bytes (try: openssl rand -base64 48)`)
+    .optional(),
   JWT_ISSUER: z.string().trim().min(1).default('authbook'),
   JWT_AUDIENCE: z.string().trim().min(1).default('authbook'),
   ACCESS_TOKEN_TTL: duration(10, 86400).default(900),
+  ACCESS_TOKEN_ALG: z.enum(['ES256', 'HS256']).default('ES256'),
+  SIGNING_KEY_ROTATION: z.union([z.literal('off'), duration(3600, 3650 * 86400)]).default(30 * 86400),
+  SIGNING_KEY_ACTIVATION_DELAY: duration(0, 7 * 86400).default(600),
   REFRESH_TOKEN_TTL: duration(60, 365 * 86400).default(30 * 86400),
   SESSION_MAX_AGE: duration(60, 3650 * 86400).default(90 * 86400),
   MAX_SESSIONS_PER_USER: integer(1, 10_000).default(20),
@@ -230,18 +254,28 @@ export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   if (e.PASSWORD_MAX_LENGTH < e.PASSWORD_MIN_LENGTH) problems.push('PASSWORD_MAX_LENGTH must not be below PASSWORD_MIN_LENGTH');
   if (e.LOCKOUT_MAX < e.LOCKOUT_BASE) problems.push('LOCKOUT_MAX must not be below LOCKOUT_BASE');
+  if (e.SIGNING_KEY_ROTATION !== 'off' && e.SIGNING_KEY_ROTATION <= e.SIGNING_KEY_ACTIVATION_DELAY) {
+    problems.push('SIGNING_KEY_ROTATION must be longer than SIGNING_KEY_ACTIVATION_DELAY');
+  }
   if (e.SESSION_MAX_AGE < e.REFRESH_TOKEN_TTL) problems.push('SESSION_MAX_AGE must not be below REFRESH_TOKEN_TTL');
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
   if (e.JWT_SECRET === undefined && e.NODE_ENV === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
+  // Several processes or machines must share this key, and a file beside one database cannot be shared.
+  if (e.SECRETS_KEY === undefined && e.NODE_ENV === 'production') problems.push('SECRETS_KEY is required when NODE_ENV=production');
   // Refused in production; elsewhere (a laptop, a classroom) a warning is enough.
-  const guessableSecret = e.JWT_SECRET === undefined ? null : guessableJwtSecretProblem(e.JWT_SECRET);
-  if (guessableSecret && e.NODE_ENV === 'production') problems.push(guessableSecret);
+  const guessable = [
+    e.JWT_SECRET === undefined ? null : guessableSecretProblem(e.JWT_SECRET, 'JWT_SECRET'),
+    e.SECRETS_KEY === undefined ? null : guessableSecretProblem(e.SECRETS_KEY, 'SECRETS_KEY'),
+  ].filter((problem): problem is string => problem !== null);
+  if (e.NODE_ENV === 'production') problems.push(...guessable);
   if (problems.length > 0) throw new ConfigError(problems);
-  // Only a valid configuration may create the development secret file.
+  // Only a valid configuration may create the development secret files.
   const secret = resolveJwtSecret(e.JWT_SECRET, e.DATABASE_PATH);
   if ('problem' in secret) throw new ConfigError([secret.problem]);
+  const secretsKey = resolveSecretsKey(e.SECRETS_KEY, e.DATABASE_PATH);
+  if ('problem' in secretsKey) throw new ConfigError([secretsKey.problem]);
 
   return {
     nodeEnv: e.NODE_ENV,
@@ -252,8 +286,15 @@ export function loadConfig(env: Env = process.env): Config {
     workers: e.WORKERS,
     jwtSecret: secret.key,
     jwtSecretSource: secret.source,
+    secretsKey: secretsKey.key,
+    secretsKeySource: secretsKey.source,
     jwtIssuer: e.JWT_ISSUER,
     jwtAudience: e.JWT_AUDIENCE,
+    signing: {
+      algorithm: e.ACCESS_TOKEN_ALG,
+      rotationSeconds: e.SIGNING_KEY_ROTATION === 'off' ? null : e.SIGNING_KEY_ROTATION,
+      activationDelaySeconds: e.SIGNING_KEY_ACTIVATION_DELAY,
+    },
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
@@ -289,7 +330,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT,
     warnings: [
       ...(secret.warning ? [secret.warning] : []),
-      ...(guessableSecret ? [guessableSecret] : []),
+      ...guessable,
       ...(e.RATE_LIMIT ? [] : ['RATE_LIMIT=off: login, registration and refresh are not rate limited (benchmarks only)']),
     ],
   };

@@ -2,6 +2,8 @@
 // Notebooks import only from here (through dist/), so what they teach is the public API.
 export { loadConfig, ConfigError, parseDurationSeconds } from './config';
 export type { Config, DatabaseConfig, RateLimitConfig, PasswordPolicyConfig, BootstrapAdmin } from './config';
+export { createSecretBox } from './secret-box';
+export type { SecretBox } from './secret-box';
 export { openDatabase } from './db/sqlite/open-database';
 export type { SqliteDatabase } from './db/sqlite/open-database';
 export { SCHEMA_VERSION } from './db/sqlite/migrations';

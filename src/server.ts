@@ -71,6 +71,7 @@ export async function startServer({ config, logger = pino({ level: 'silent' }), 
   });
   const auth = createAuthService({ config, store });
   try {
+    await auth.prepareSigningKeys(); // the first ES256 key exists, and this process holds the keys, before it serves
     if (leader && config.bootstrapAdmin) {
       const outcome = await ensureBootstrapAdmin(auth, config.bootstrapAdmin);
       logger.info({ email: config.bootstrapAdmin.email, outcome }, 'bootstrap admin');

@@ -8,6 +8,9 @@ import * as loginRules from './login';
 import { loginAttemptRetentionMs } from './password-attempts';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
 import * as sessions from './sessions';
+import { createAccessTokens } from './access-tokens';
+import { createKeyRing } from './key-ring';
+import type { PublicJwk } from './signing-keys';
 import { createTokenService } from './tokens';
 import { createTrustedDevices } from './trusted-devices';
 import * as userAdmin from './user-admin';
@@ -38,6 +41,12 @@ export interface AuthService {
   /** Deletes expired sessions and stale limit and audit rows. */
   prune(): Promise<PruneResult>;
   healthy(): Promise<boolean>;
+  /** Loads the signing keys (creating the first ES256 key if there is none): before serving. */
+  prepareSigningKeys(): Promise<void>;
+  /** The public keys that verify access tokens now: GET /.well-known/jwks.json. */
+  jwks(): Promise<{ keys: PublicJwk[] }>;
+  /** Adds a signing key now; it signs after SIGNING_KEY_ACTIVATION_DELAY (CLI rotate-keys). */
+  rotateSigningKey(): Promise<{ kid: string; activatesAt: number }>;
 }
 
 export interface AuthServiceOptions {
@@ -59,20 +68,23 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const { config, store } = options;
   const now = options.now ?? Date.now;
   const randomBytes = options.randomBytes ?? defaultRandomBytes;
+  const keys = createKeyRing({ config, store, now });
+  const tokens = createTokenService({
+    keys,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    ttlSeconds: config.accessTokenTtlSeconds,
+    clockSkewSeconds: config.clockSkewSeconds,
+    now,
+  });
   const deps: AuthDeps = {
     config,
     store,
     now,
     randomBytes,
     hasher: options.hasher ?? createPasswordHasher(config.bcryptRounds),
-    tokens: createTokenService({
-      secret: config.jwtSecret,
-      issuer: config.jwtIssuer,
-      audience: config.jwtAudience,
-      ttlSeconds: config.accessTokenTtlSeconds,
-      clockSkewSeconds: config.clockSkewSeconds,
-      now,
-    }),
+    keys,
+    tokens: createAccessTokens({ tokens, ring: keys, now }),
     devices: createTrustedDevices({ secret: config.jwtSecret, ttlSeconds: config.deviceTokenTtlSeconds, now, randomBytes }),
   };
   const trusted: RequestContext = { ip: null, userAgent: null };
@@ -97,6 +109,12 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     endSessionsOfUser: (actor, userId, context) => userAdmin.endSessionsOfUser(deps, actor, userId, context),
     listAudit: (query) => store.listAudit(query),
     healthy: () => store.ping(),
+    prepareSigningKeys: () => keys.fresh(),
+    jwks: async () => {
+      await keys.fresh();
+      return keys.jwks();
+    },
+    rotateSigningKey: () => keys.rotate(),
     prune: () =>
       store.prune(now(), {
         rateLimitMs: config.rateLimit.windowSeconds * 1000,

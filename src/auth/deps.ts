@@ -1,18 +1,20 @@
 // What every rule in auth/ works with, built once by createAuthService and passed down: the
-// validated config, the store, the password hasher, the token service, and the clock and randomness
+// validated config, the store, the password hasher, the access tokens and their keys, and the clock and randomness
 // seams that tests replace.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import type { ActorCheck, AuditInput, AuthStore, RequestUser, UserRecord } from '../db/store';
 import type { PasswordHasher } from './passwords';
-import type { TokenService } from './tokens';
+import type { AccessTokens } from './access-tokens';
+import type { KeyRing } from './key-ring';
 import type { TrustedDevices } from './trusted-devices';
 
 export interface AuthDeps {
   config: Config;
   store: AuthStore;
   hasher: PasswordHasher;
-  tokens: TokenService;
+  tokens: AccessTokens;
+  keys: KeyRing;
   devices: TrustedDevices;
   /** Milliseconds since the epoch. */
   now: () => number;

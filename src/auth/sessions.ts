@@ -6,14 +6,15 @@ import type { AuditInput, RequestUser, SessionRecord } from '../db/store';
 import { auditEntry, hashRefreshToken, type AuthDeps, type RequestContext, type TokenGrant } from './deps';
 import { AuthError } from './errors';
 import { enforceRateLimit, releaseRateLimit } from './rate-limits';
+import { UNKNOWN_KEY, type VerifiedAccessToken } from './tokens';
 
 const REFRESH_TOKEN_BYTES = 32;
 const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 const self = (user: { id: number }) => ({ userId: user.id, actorId: user.id });
 
-function grant(deps: AuthDeps, userId: number, sessionId: string, refreshToken: string): TokenGrant {
-  const { token, expiresIn } = deps.tokens.sign({ userId, sessionId });
+async function grant(deps: AuthDeps, userId: number, sessionId: string, refreshToken: string): Promise<TokenGrant> {
+  const { token, expiresIn } = await deps.tokens.sign({ userId, sessionId });
   return { token, refreshToken, tokenType: 'Bearer', expiresIn, sessionId };
 }
 
@@ -44,10 +45,13 @@ export async function startSession(deps: AuthDeps, userId: number, context: Requ
 /** Bearer token -> who is asking, read from the database now; null when anything is off. */
 export function authenticate(deps: AuthDeps, token: string): Promise<RequestUser | null> {
   // Not async: on every authenticated request, one promise (the store's) is enough.
-  const verified = deps.tokens.verify(token);
+  const verified = deps.tokens.verifyCached(token);
+  if (verified === UNKNOWN_KEY) return deps.tokens.verifyAfterReload(token).then((again) => (again ? userOf(deps, again) : null));
   if (!verified) return Promise.resolve(null);
-  return deps.store.findUserForRequest(verified.userId, verified.sessionId, deps.now());
+  return userOf(deps, verified);
 }
+
+const userOf = (deps: AuthDeps, verified: VerifiedAccessToken) => deps.store.findUserForRequest(verified.userId, verified.sessionId, deps.now());
 
 /** Counts toward the address's failure limit unless it succeeds. */
 export async function refresh(deps: AuthDeps, refreshToken: string, context: RequestContext): Promise<TokenGrant> {

@@ -1,13 +1,18 @@
-// Access tokens: short-lived HS256 JWTs bound to a session. Verification follows RFC 8725: the
-// algorithm is pinned (no "none", no RS/HS confusion), the type is explicit (typ "at+jwt",
-// RFC 9068), iss/aud/sub/sid/jti/iat/exp are all required and checked, a token issued in the future
-// beyond the clock skew is refused, and kid/jku/jwk headers are never consulted: the key is ours.
-// An invalid token is a null result, not an exception.
-import { randomBytes, type KeyObject } from 'node:crypto';
+// Access tokens: short-lived JWTs bound to a session, signed ES256 (keys in the database, see
+// signing-keys.ts) or HS256 (JWT_SECRET). Verification follows RFC 8725: the key is one of OUR keys,
+// picked by the header's kid (jku, jwk and x5u are never consulted), and each key pins its one
+// algorithm, so an HS256 token cannot pass under an ES256 key (or "none" under any); the type is
+// explicit (typ "at+jwt", RFC 9068); iss/aud/sub/sid/jti/iat/exp are all required and checked; a
+// token issued in the future beyond the clock skew, or living longer than the configured lifetime,
+// is refused. An invalid token is a null result, not an exception.
+import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
+/** The algorithm of tokens signed with a JWT_SECRET alone (the `secret` option). */
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+export type AccessTokenAlgorithm = 'ES256' | 'HS256';
 
 export interface AccessTokenClaims {
   iss: string;
@@ -25,8 +30,30 @@ export interface VerifiedAccessToken {
   claims: AccessTokenClaims;
 }
 
+/** A key that signs: ES256 private key or HS256 secret. */
+export interface TokenSigningKey {
+  kid: string;
+  alg: AccessTokenAlgorithm;
+  key: KeyObject;
+}
+
+/** A key that verifies, with the one algorithm it accepts. */
+export interface TokenVerificationKey extends TokenSigningKey {
+  /** Seconds since the epoch: tokens issued later are refused (JWT_SECRET once ES256 signs). */
+  issuedNoLaterThan?: number;
+}
+
+/** Where the token service finds keys: in memory, answered at once (key-ring.ts keeps them fresh). */
+export interface TokenKeys {
+  signingKey(): TokenSigningKey;
+  /** Our key named `kid` (a token without one: the JWT_SECRET key), or null when we hold none. */
+  verificationKey(kid: string | undefined): TokenVerificationKey | null;
+}
+
 export interface TokenServiceOptions {
-  secret: KeyObject;
+  /** HS256 under this one key (tokens, the notebooks), unless `keys` is given. */
+  secret?: KeyObject;
+  keys?: TokenKeys;
   issuer: string;
   audience: string;
   ttlSeconds: number;
@@ -35,12 +62,35 @@ export interface TokenServiceOptions {
   now?: () => number;
 }
 
+/** verifyWithKeyLookup's answer for a well-formed token naming a kid we do not hold (yet). */
+export const UNKNOWN_KEY = Symbol('unknown signing key');
+
 export interface TokenService {
   sign(subject: { userId: number; sessionId: string }): { token: string; expiresIn: number };
   verify(token: string): VerifiedAccessToken | null;
+  /** Like verify, but tells a kid we do not hold (worth reloading the keys for) from a bad token. */
+  verifyWithKeyLookup(token: string): VerifiedAccessToken | null | typeof UNKNOWN_KEY;
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/** The kid of the JWT_SECRET key: a fingerprint (an HMAC of a fixed label) that reveals nothing of it. */
+export const hmacKeyId = (secret: KeyObject): string =>
+  `hs256-${createHmac('sha256', secret).update('authbook access-token kid').digest('base64url').slice(0, 16)}`;
+
+/** The JWT_SECRET key as the only key: signs, and verifies tokens naming it (or no kid, as before kids). */
+export function hmacTokenKeys(secret: KeyObject): TokenKeys {
+  const key: TokenSigningKey = { kid: hmacKeyId(secret), alg: 'HS256', key: secret };
+  return { signingKey: () => key, verificationKey: (kid) => (kid === undefined || kid === key.kid ? key : null) };
+}
+
+/** The header's kid: undefined when absent, null when not a string (malformed). */
+function headerKid(token: string): string | undefined | null {
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || typeof decoded.header !== 'object') return null;
+  const { kid } = decoded.header;
+  return kid === undefined || isText(kid) ? kid : null;
+}
 
 /**
  * @example
@@ -51,12 +101,9 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
  */
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const now = options.now ?? Date.now;
-  const signOptions: jwt.SignOptions = {
-    algorithm: ACCESS_TOKEN_ALGORITHM,
-    header: { alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE },
-  }; // jsonwebtoken keeps the iat we give it (from our clock) rather than its own
+  const keys = options.keys ?? hmacTokenKeys(options.secret!);
 
-  return {
+  const service: TokenService = {
     sign({ userId, sessionId }) {
       const iat = Math.floor(now() / 1000);
       const claims: AccessTokenClaims = {
@@ -68,16 +115,22 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         iat,
         exp: iat + options.ttlSeconds,
       };
-      return { token: jwt.sign(claims, options.secret, signOptions), expiresIn: options.ttlSeconds };
+      const { kid, alg, key } = keys.signingKey();
+      // jsonwebtoken keeps the iat we give it (from our clock) rather than its own
+      const token = jwt.sign(claims, key, { algorithm: alg, header: { alg, typ: ACCESS_TOKEN_TYPE, kid } });
+      return { token, expiresIn: options.ttlSeconds };
     },
 
     // #region verify
     verify(token) {
+      const kid = headerKid(token);
+      const key = kid === null ? null : keys.verificationKey(kid);
+      if (!key) return null;
       const nowSeconds = Math.floor(now() / 1000);
       let decoded: jwt.Jwt;
       try {
-        decoded = jwt.verify(token, options.secret, {
-          algorithms: [ACCESS_TOKEN_ALGORITHM],
+        decoded = jwt.verify(token, key.key, {
+          algorithms: [key.alg], // the key's own algorithm, never the one the header asks for
           issuer: options.issuer,
           audience: options.audience,
           clockTolerance: options.clockSkewSeconds,
@@ -92,10 +145,19 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       if (!isText(claims.sub) || !isText(claims.sid) || !isText(claims.jti)) return null;
       if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return null;
       if (claims.iat > nowSeconds + options.clockSkewSeconds) return null; // issued in the future
+      if (claims.exp - claims.iat > options.ttlSeconds + options.clockSkewSeconds) return null; // longer-lived than we issue
+      if (key.issuedNoLaterThan !== undefined && claims.iat > key.issuedNoLaterThan) return null;
       const userId = Number(claims.sub);
       if (!Number.isSafeInteger(userId) || userId <= 0) return null;
       return { userId, sessionId: claims.sid, claims: claims as AccessTokenClaims };
     },
     // #endregion verify
+
+    verifyWithKeyLookup(token) {
+      const kid = headerKid(token);
+      if (typeof kid === 'string' && keys.verificationKey(kid) === null) return UNKNOWN_KEY;
+      return service.verify(token);
+    },
   };
+  return service;
 }

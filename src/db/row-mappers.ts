@@ -2,7 +2,7 @@
 // into the store's records, one mapper per table, and an audit entry turned into its columns. Both
 // stores use these, so a column means the same thing on SQLite and on PostgreSQL.
 import type { AttemptRow } from './attempt-budget';
-import type { AuditInput, AuditRecord, RoleRecord, SessionRecord, UserRecord, UserWithPasswordHash } from './store';
+import type { AuditInput, AuditRecord, RoleRecord, SessionRecord, SigningKeyRecord, UserRecord, UserWithPasswordHash } from './store';
 
 export interface UserRow {
   id: number;
@@ -136,3 +136,22 @@ export function toAudit(row: AuditRow): AuditRecord {
 export const auditValues = (entry: AuditInput, now: number) =>
   [now, entry.event, entry.userId, entry.actorId, entry.ip, entry.userAgent, entry.details ? JSON.stringify(entry.details) : null] as const;
 export const AUDIT_COLUMNS = 'at, event, user_id, actor_id, ip, user_agent, details';
+
+export interface SigningKeyRow {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  sealed_private_key: string;
+  created_at: number;
+  activates_at: number;
+}
+
+export const toSigningKey = (row: SigningKeyRow): SigningKeyRecord => ({
+  kid: row.kid,
+  alg: row.alg,
+  publicJwk: row.public_jwk,
+  sealedPrivateKey: row.sealed_private_key,
+  createdAt: row.created_at,
+  activatesAt: row.activates_at,
+});
+

@@ -5,7 +5,7 @@
 import type { Reservation } from './attempt-budget';
 import type { RefreshTokenLookup } from './row-mappers';
 import type { RoleCache } from './role-cache';
-import type { ActorCheck, AttemptReservation, AuditContext, AuditInput, RateLimitHit, RequestUser, UserRecord } from './store';
+import type { ActorCheck, AttemptReservation, AuditContext, AuditInput, RateLimitHit, RequestUser, SigningKeyRotation, UserRecord } from './store';
 
 /** The actor's session is live, its account enabled (both in `live`), and its role grants what it needs. */
 export const actorAllowed = (live: RequestUser | null, actor: ActorCheck): boolean =>
@@ -103,3 +103,7 @@ export function rateLimitOutcome(counted: { count: number; windowStart: number }
   const audit = counted.count === limit + 1 ? { ...entry, details: { ...entry.details, limit } } : null;
   return { hit, audit };
 }
+
+/** A signing key is added unless another process rotated since `unlessCreatedAfter` (exactly one rotates). */
+export const rotationAllowed = (newestCreatedAt: number | null, rotation: SigningKeyRotation): boolean =>
+  rotation.unlessCreatedAfter === null || newestCreatedAt === null || newestCreatedAt <= rotation.unlessCreatedAfter;

@@ -60,6 +60,7 @@ export type AuditEvent =
   | 'user_enabled'
   | 'user_deleted'
   | 'bootstrap_admin'
+  | 'signing_key_added'
   | SecondFactorAuditEvent;
 
 /** What the second factor writes to the audit log (mfa-store.ts). */
@@ -154,6 +155,26 @@ export interface PruneResult {
   auditLog: number;
 }
 
+/** An access-token signing key as stored: the public half as JWK text, the private half sealed. */
+export interface SigningKeyRecord {
+  kid: string;
+  alg: string;
+  publicJwk: string;
+  sealedPrivateKey: string;
+  /** Published (in the JWKS) from here. */
+  createdAt: number;
+  /** Signs from here, until a later key activates. */
+  activatesAt: number;
+}
+
+/** When addSigningKey adds, and what it clears away. */
+export interface SigningKeyRotation {
+  /** Add only if no key was created after this (another process rotated first); null: add anyway. */
+  unlessCreatedAfter: number | null;
+  /** Delete the keys a later key superseded at or before this (every token they signed has expired). */
+  dropSupersededBefore: number;
+}
+
 /** The permission every admin-management operation requires; "last admin" means last holder. */
 export const ADMIN_PERMISSION = 'admin';
 
@@ -208,6 +229,11 @@ export interface AuthStore extends MfaStore {
   settleLoginSuccess(key: string, now: number): Promise<{ lockedUntil: number | null }>;
 
   listAudit(query: { offset: number; limit: number; userId?: number; event?: string }): Promise<Page<AuditRecord>>;
+
+  /** Every signing key held, in order of activation. */
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+  /** One transaction: checks `rotation`, adds the key (audited) or not (false), drops superseded keys. */
+  addSigningKey(key: SigningKeyRecord, rotation: SigningKeyRotation, audit: AuditInput): Promise<boolean>;
 
   /** Deletes expired sessions, old limit rows and audit rows past retention. */
   prune(now: number, retention: { rateLimitMs: number; loginAttemptMs: number; auditMs: number }): Promise<PruneResult>;

@@ -11,6 +11,7 @@ import { apiSecurityHeaders } from './security-headers';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
 import { homeRoutes } from './routes/home-routes';
+import { keysRoutes } from './routes/keys-routes';
 import { meRoutes } from './routes/me-routes';
 import { webRoutes } from './routes/web-routes';
 
@@ -37,6 +38,7 @@ export function createApp({ auth, logger = pino({ level: 'silent' }) }: AppOptio
   app.use(homeRoutes(auth));
   app.use(authRoutes(auth));
   app.use(adminRoutes(auth));
+  app.use(keysRoutes(auth));
   app.use(webRoutes());
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

@@ -76,6 +76,7 @@ export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
   'DELETE /admin/users/:id': { access: { permissions: [ADMIN_PERMISSION, 'delete'] }, params: schemas.userIdParam, ok: [200, '{message}'], errors: [404, 409] },
   'DELETE /admin/users/:id/sessions': { access: admin, params: schemas.userIdParam, ok: [200, '{message, sessions_ended}'], errors: [404] },
   'GET /admin/audit': { access: admin, query: schemas.listAuditQuery, ok: [200, '{entries, page, per_page, total}, newest first'] },
+  'GET /.well-known/jwks.json': { access: 'public', ok: [200, '{keys: [{kty, crv, x, y, kid, alg, use}]}: published, current and retired keys; Cache-Control max-age'] },
   'GET /healthz': { access: 'public', ok: [200, '{status: "ok"}'], errors: [503] },
   'GET /openapi.json': { access: 'public', ok: [200, 'This document'] },
   'GET /docs': { access: 'public', ok: [200, 'The documentation page'], html: true },

@@ -26,6 +26,7 @@ const TAG_OF_SEGMENT: Record<string, string> = {
   login: 'auth',
   token: 'auth',
   logout: 'auth',
+  '.well-known': 'auth',
   users: 'account',
   admin: 'admin',
   app: 'pages',

@@ -24,8 +24,12 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   'database.poolSize': 'DATABASE_POOL_SIZE',
   workers: 'WORKERS',
   jwtSecret: 'JWT_SECRET',
+  secretsKey: 'SECRETS_KEY',
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',
+  'signing.algorithm': 'ACCESS_TOKEN_ALG',
+  'signing.rotationSeconds': 'SIGNING_KEY_ROTATION', // null: off
+  'signing.activationDelaySeconds': 'SIGNING_KEY_ACTIVATION_DELAY',
   accessTokenTtlSeconds: 'ACCESS_TOKEN_TTL',
   refreshTokenTtlSeconds: 'REFRESH_TOKEN_TTL',
   sessionMaxAgeSeconds: 'SESSION_MAX_AGE',

@@ -18,22 +18,49 @@ const START_ARGS = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), '
   .slice(1)
   .map((arg) => (arg.startsWith('dist/') ? path.join(ROOT, arg) : arg));
 
-/** Starts a child process and resolves with its port once it prints one. */
-export function startChild(args, env) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+const LISTENING = /(?:listening on http:\/\/127\.0\.0\.1:|listening )(\d+)/;
+
+/**
+ * Starts a child process and resolves with its port once it prints one. With `logFile`, its stdout
+ * goes to that file, as `npm start > authbook.log` would send it (the request log costs what it
+ * costs in production, and the benchmark reads no log through a pipe); the port is read from it.
+ */
+export function startChild(args, env, { logFile } = {}) {
+  const fd = logFile ? fs.openSync(logFile, 'a') : null;
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd ?? 'pipe', 'inherit'] });
+  if (fd !== null) fs.closeSync(fd); // the child holds its own copy
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /(?:listening on http:\/\/127\.0\.0\.1:|listening )(\d+)/.exec(output);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${output}`)));
+    const found = () => {
+      const match = LISTENING.exec(output);
+      if (match) resolve({ child, port: Number(match[1]), logFile });
+      return match;
+    };
+    if (logFile) {
+      const poll = setInterval(() => {
+        output = fs.readFileSync(logFile, 'utf8');
+        if (found()) clearInterval(poll);
+      }, 25);
+      child.once('exit', () => clearInterval(poll));
+    } else {
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        found();
+      });
+    }
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${output.slice(-2000)}`)));
   });
 }
 
-/** authbook's `serve`, exactly as `npm start` runs it, with `env`. */
-export const startAuthbook = (env) => startChild(START_ARGS, env);
+/** The node flags `npm start` runs with, e.g. ['--max-semi-space-size=8', ...]. */
+export const START_FLAGS = START_ARGS.filter((arg) => arg.startsWith('--'));
+
+/**
+ * authbook's `serve`, exactly as `npm start` runs it, with `env`. `flags` replaces npm start's node
+ * flags (to compare others), `extraFlags` adds to them (e.g. --cpu-prof).
+ */
+export const startAuthbook = (env, { flags = START_FLAGS, extraFlags = [], logFile } = {}) =>
+  startChild([...flags, ...extraFlags, ...START_ARGS.filter((arg) => !arg.startsWith('--'))], env, { logFile });
 
 /** Runs probe.mjs against the server for `durationMs` and resolves with its quantiles. */
 export function probeLatency(port, urlPath, durationMs) {

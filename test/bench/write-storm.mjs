@@ -22,6 +22,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbook-storm-'));
 const scratch = args.store === 'postgres' ? await scratchPostgres(args['database-url'], 'authbook_storm') : null;
 const server = await startAuthbook({
   NODE_ENV: 'production', PORT: '0', DATABASE_PATH: path.join(dir, 'auth.db'), JWT_SECRET: randomBytes(48).toString('base64'),
+  SECRETS_KEY: randomBytes(48).toString('base64'),
   RATE_LIMIT: 'off', LOG_LEVEL: 'silent', BCRYPT_ROUNDS: '4', WORKERS: args.workers, ...(scratch && { DATABASE_URL: scratch.url }),
 });
 const probe = probeLatency(server.port, '/healthz', Number(args.seconds) * 1000);

@@ -2,21 +2,9 @@
 // through however many processes sharing the database, at most LOCKOUT_THRESHOLD passwords of one
 // account are checked per lock period (each check is reserved in the database before bcrypt runs).
 // bcrypt at cost 10 here, so that the guesses really are in flight together.
-import fs from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, spawnServer, type ServerProcess } from '../helpers/server-process';
-import {
-  freshDatabase,
-  loginAdmin,
-  registerUser,
-  request,
-  startTestServer,
-  tempDir,
-  TEST_STORE,
-  testEnv,
-  type TestResponse,
-  type TestServer,
-} from '../helpers/test-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedDatabaseProcesses } from '../helpers/shared-database-processes';
+import { loginAdmin, registerUser, request, startTestServer, TEST_STORE, type TestResponse, type TestServer } from '../helpers/test-server';
 
 const THRESHOLD = 5;
 const LIMITS = {
@@ -87,23 +75,13 @@ describe('the account lock-out under concurrency', () => {
 });
 
 describe(`the account lock-out across two processes on one ${TEST_STORE} database`, () => {
-  let dir: string;
-  let processes: ServerProcess[] = [];
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
-  afterEach(async () => {
-    for (const { child } of processes) child.kill('SIGKILL');
-    processes = [];
-    await database.drop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const servers = sharedDatabaseProcesses('authbook-two-');
 
   it('6.3.1 100 wrong guesses at once, split over both processes: exactly LOCKOUT_THRESHOLD are checked', async () => {
-    dir = tempDir('authbook-two-');
-    database = await freshDatabase();
-    const env = childEnv(testEnv(dir, { ...LIMITS, ...database.env }));
-    processes = [await spawnServer(env)];
-    processes.push(await spawnServer(env)); // after the first, which created the schema and the admin
-    const [a, b] = processes.map((p) => p.url);
+    const env = await servers.env(LIMITS);
+    const first = await servers.spawn(env);
+    const second = await servers.spawn(env); // after the first, which created the schema and the admin
+    const [a, b] = [first.url, second.url];
     const registered = await request(a, 'POST', '/register', { body: { username: 'victim', email: 'victim@example.com', password: 'a victim passphrase' } });
     expect(registered.status).toBe(201);
     const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => login(i % 2 ? a : b, 'victim@example.com', `guess ${i}`)));

@@ -144,9 +144,9 @@ describe(`processes started together on a fresh ${TEST_STORE} database`, () => {
         expect(admin.status).toBe(200);
         // New connections are dealt round-robin to the workers: both answer.
         for (let i = 0; i < 6; i++) expect(await getOnNewConnection(`${primary.url}/healthz`)).toBe(200);
-        await new Promise((resolve) => setTimeout(resolve, 100)); // let the last log lines arrive
-        const pids = new Set(log.split('\n').filter((line) => line.includes('"path":"/healthz"')).map((line) => JSON.parse(line).pid));
-        expect(pids.size).toBe(2);
+        // The log is buffered and flushed every second: wait for the lines of both workers.
+        const pids = () => new Set(log.split('\n').filter((line) => line.includes('"path":"/healthz"')).map((line) => JSON.parse(line).pid));
+        await expect.poll(() => pids().size, { timeout: 5000, interval: 100 }).toBe(2);
       } finally {
         primary.child.kill('SIGTERM');
         expect(await primary.exit).toBe(0);

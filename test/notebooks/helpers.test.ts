@@ -53,7 +53,7 @@ describe('display helpers', () => {
     expect(rows).toContainEqual({ variable: 'ADMIN_PASSWORD', setting: 'bootstrapAdmin.password', value: expect.stringMatching(/^•+ +\(set, hidden\)$/) });
     expect(rows).toContainEqual({ variable: 'LOCKOUT_BASE', setting: 'rateLimit.lockoutBaseSeconds', value: '60' });
     // Only what loadConfig works out itself has no variable.
-    expect(rows.filter((row) => row.variable === '').map((row) => row.setting)).toEqual(['jwtSecretSource', 'warnings']);
+    expect(rows.filter((row) => row.variable === '').map((row) => row.setting)).toEqual(['jwtSecretSource', 'secretsKeySource', 'warnings']);
     const onPostgres = JSON.stringify(configRows(loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: secret, DATABASE_URL: 'postgres://authbook:db-pass-word@db/auth' })));
     expect(onPostgres).not.toContain('db-pass-word');
     expect(onPostgres).toContain('postgres://authbook@db/auth');

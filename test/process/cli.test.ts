@@ -1,6 +1,7 @@
 // The real CLI as an operator runs it (node dist/cli.js): start-up errors, graceful shutdown, create-user.
 // Needs dist/ (npm test builds it first).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/sqlite/open-database';
@@ -35,7 +36,7 @@ describe('authbook serve', () => {
   it.each([
     [{ PORT: '99999' }, 'PORT must be at most 65535'],
     [{ BCRYPT_ROUNDS: 'abc' }, 'BCRYPT_ROUNDS must be a whole number'],
-    [{ NODE_ENV: 'production', JWT_SECRET: '' }, 'JWT_SECRET is required when NODE_ENV=production'],
+    [{ NODE_ENV: 'production', JWT_SECRET: '', SECRETS_KEY: randomBytes(48).toString('base64') }, 'JWT_SECRET is required when NODE_ENV=production'],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must not be true'],
     [{ ADMIN_PASSWORD: 'password1' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): Password is one of the most commonly used passwords'],
     [{ ADMIN_EMAIL: 'not an email' }, 'bootstrap admin (ADMIN_EMAIL, ADMIN_USERNAME, ADMIN_PASSWORD): email must be a valid email address'],

@@ -26,6 +26,8 @@ function problemsOf(env: Record<string, string>): string[] {
   throw new Error('expected a ConfigError');
 }
 
+const productionSecrets = () => ({ JWT_SECRET: randomBytes(48).toString('base64'), SECRETS_KEY: randomBytes(48).toString('base64') });
+
 describe('loadConfig', () => {
   it('has secure defaults', () => {
     const config = loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: 'x'.repeat(32) });
@@ -62,10 +64,31 @@ describe('loadConfig', () => {
     expect(problemsOf({ PORT: '-1', BCRYPT_ROUNDS: 'x', LOG_LEVEL: 'loud' })).toHaveLength(3);
   });
 
-  it('requires a JWT_SECRET of at least 32 bytes in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is required when NODE_ENV=production']);
-    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET must be at least 32 bytes/);
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_PATH: dbIn(), JWT_SECRET: randomBytes(32).toString('base64') }).jwtSecretSource).toBe('JWT_SECRET');
+  it('requires a JWT_SECRET and a SECRETS_KEY of at least 32 bytes in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET is required when NODE_ENV=production',
+      'SECRETS_KEY is required when NODE_ENV=production',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short', SECRETS_KEY: 'short' })).toEqual([
+      expect.stringMatching(/^JWT_SECRET must be at least 32 bytes/),
+      expect.stringMatching(/^SECRETS_KEY must be at least 32 bytes/),
+    ]);
+    const databasePath = dbIn();
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_PATH: databasePath, ...productionSecrets() });
+    expect([config.jwtSecretSource, config.secretsKeySource]).toEqual(['JWT_SECRET', 'SECRETS_KEY']);
+    expect(fs.readdirSync(path.dirname(databasePath))).toEqual([]); // nothing generated
+  });
+
+  it('derives a 32-byte secrets key from SECRETS_KEY, and refuses a guessable one in production', () => {
+    const value = randomBytes(48).toString('base64');
+    const a = loadConfig({ DATABASE_PATH: dbIn(), SECRETS_KEY: value }).secretsKey;
+    const b = loadConfig({ DATABASE_PATH: dbIn(), SECRETS_KEY: value }).secretsKey;
+    expect(a.symmetricKeySize).toBe(32);
+    expect(a.export().equals(b.export())).toBe(true);
+    expect(a.export().equals(Buffer.from(value, 'utf8').subarray(0, 32))).toBe(false); // derived, not the text itself
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: randomBytes(48).toString('base64'), SECRETS_KEY: 'y'.repeat(40) })).toEqual([
+      expect.stringMatching(/^SECRETS_KEY looks guessable/),
+    ]);
   });
 
   it.each([
@@ -75,7 +98,7 @@ describe('loadConfig', () => {
     ['a passphrase', 'correct horse battery staple!!!!'],
   ])('refuses a guessable JWT_SECRET in production: %s', (_name, secret) => {
     expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32); // long enough: only the entropy rule stops it
-    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: secret })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', ...productionSecrets(), JWT_SECRET: secret })).toEqual([
       expect.stringMatching(/^JWT_SECRET looks guessable \(.*about \d+ bits.*128 needed\): generate one with openssl rand -base64 48$/),
     ]);
   });
@@ -84,7 +107,7 @@ describe('loadConfig', () => {
     const databasePath = dbIn();
     for (let i = 0; i < 300; i += 1) {
       for (const secret of [randomBytes(48).toString('base64'), randomBytes(32).toString('base64'), randomBytes(32).toString('hex')]) {
-        expect(loadConfig({ NODE_ENV: 'production', DATABASE_PATH: databasePath, JWT_SECRET: secret }).warnings).toEqual([]);
+        expect(loadConfig({ NODE_ENV: 'production', DATABASE_PATH: databasePath, SECRETS_KEY: secret, JWT_SECRET: secret }).warnings).toEqual([]);
       }
     }
   });
@@ -104,6 +127,11 @@ describe('loadConfig', () => {
     const second = loadConfig({ DATABASE_PATH: databasePath });
     expect(second.warnings).toEqual([]);
     expect(second.jwtSecret.export().equals(first.jwtSecret.export())).toBe(true);
+    // The secrets-at-rest key the same way, silently (production requires SECRETS_KEY), and apart from it.
+    const keyFile = path.join(path.dirname(databasePath), 'secrets-key');
+    expect([first.secretsKeySource, fs.statSync(keyFile).mode & 0o777]).toEqual([keyFile, 0o600]);
+    expect(second.secretsKey.export().equals(first.secretsKey.export())).toBe(true);
+    expect(first.secretsKey.export().equals(first.jwtSecret.export().subarray(0, 32))).toBe(false);
   });
 
   it('processes generating the secret together all end up with the one secret, never a half-written file (8 processes x 5 trials)', async () => {

@@ -12,7 +12,7 @@ import { POSTGRES_SCHEMA_VERSION } from '../../src/db/postgres/migrations';
 import { SCHEMA_VERSION } from '../../src/db/sqlite/migrations';
 import { openDatabase, type SqliteDatabase } from '../../src/db/sqlite/open-database';
 import { createSqliteStore } from '../../src/db/sqlite/sqlite-store';
-import type { ActorCheck, AuditInput, AuthStore, UserRecord } from '../../src/db/store';
+import type { ActorCheck, AuditInput, AuthStore, SigningKeyRecord, UserRecord } from '../../src/db/store';
 import { announcePostgresSkip, createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../helpers/postgres';
 import { tempDir } from '../helpers/test-server';
 
@@ -52,7 +52,7 @@ const backends: Backend[] = [
       const database = shared;
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
-      await client.query('TRUNCATE users, sessions, refresh_tokens, rate_limits, login_attempts, audit_log RESTART IDENTITY CASCADE');
+      await client.query('TRUNCATE users, sessions, refresh_tokens, rate_limits, login_attempts, audit_log, signing_keys RESTART IDENTITY CASCADE');
       await client.end();
       return { open: () => openPostgresStore({ connectionString: database.url, max: 10 }), cleanup: async () => {} };
     },
@@ -319,6 +319,41 @@ describe.each(backends.filter((backend) => backend.available))('store on $name',
     });
   });
 
+  describe('signing keys', () => {
+    const keyAudit: AuditInput = { ...audit, event: 'signing_key_added' };
+    const signingKey = (kid: string, createdAt: number, activatesAt = createdAt): SigningKeyRecord => ({
+      kid,
+      alg: 'ES256',
+      publicJwk: JSON.stringify({ kty: 'EC', kid }),
+      sealedPrivateKey: `v1.sealed-${kid}`,
+      createdAt,
+      activatesAt,
+    });
+    const kids = async () => (await store.listSigningKeys()).map((key) => key.kid);
+
+    it('keeps keys as given, in order of activation, and audits each addition', async () => {
+      const added = [signingKey('b', T0 + 10, T0 + 500), signingKey('a', T0, T0)];
+      for (const key of added) expect(await store.addSigningKey(key, { unlessCreatedAfter: null, dropSupersededBefore: 0 }, keyAudit)).toBe(true);
+      expect(await store.listSigningKeys()).toEqual([added[1], added[0]]);
+      expect((await store.listAudit({ offset: 0, limit: 10, event: 'signing_key_added' })).total).toBe(2);
+    });
+
+    it('adds a due key only if no other was created since (another process rotated first)', async () => {
+      await store.addSigningKey(signingKey('first', T0), { unlessCreatedAfter: null, dropSupersededBefore: 0 }, keyAudit);
+      expect(await store.addSigningKey(signingKey('late', T0 + 5), { unlessCreatedAfter: T0 - 1, dropSupersededBefore: 0 }, keyAudit)).toBe(false);
+      expect(await store.addSigningKey(signingKey('due', T0 + 5), { unlessCreatedAfter: T0, dropSupersededBefore: 0 }, keyAudit)).toBe(true);
+      expect(await kids()).toEqual(['first', 'due']);
+    });
+
+    it('drops a key only once a later key has been active since the cut-off', async () => {
+      for (const [kid, at] of [['k1', T0], ['k2', T0 + 100], ['k3', T0 + 200]] as const) {
+        await store.addSigningKey(signingKey(kid, at), { unlessCreatedAfter: null, dropSupersededBefore: 0 }, keyAudit);
+      }
+      await store.addSigningKey(signingKey('k4', T0 + 300, T0 + 1000), { unlessCreatedAfter: null, dropSupersededBefore: T0 + 150 }, keyAudit);
+      expect(await kids()).toEqual(['k2', 'k3', 'k4']); // k1: superseded by k2 at T0+100; k2 only at T0+200
+    });
+  });
+
   describe('concurrency: many operations at once, through two stores on one database', () => {
     const times = <T>(count: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: count }, (_, i) => make(i)));
 
@@ -365,6 +400,22 @@ describe.each(backends.filter((backend) => backend.available))('store on $name',
         expect(results.map((r) => r.status).sort()).toEqual(['reused', 'rotated']);
         expect(await store.findUserForRequest(user.id, `s${trial}`, T0 + 2)).toBeNull();
       }
+    });
+
+    it('due rotations at once, through two stores: exactly one key is added (10 trials)', async () => {
+      const other = await another();
+      for (let trial = 0; trial < 10; trial++) {
+        const at = T0 + trial * 1000;
+        const results = await times(10, (i) =>
+          (i % 2 ? other : store).addSigningKey(
+            { kid: `t${trial}-${i}`, alg: 'ES256', publicJwk: '{}', sealedPrivateKey: 'v1.x', createdAt: at + 1, activatesAt: at + 1 },
+            { unlessCreatedAfter: at, dropSupersededBefore: 0 },
+            { ...audit, event: 'signing_key_added' },
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      }
+      expect(await store.listSigningKeys()).toHaveLength(10);
     });
 
     it('8.2.1 the last two admins disabling each other at once leave one enabled admin (20 trials)', async () => {

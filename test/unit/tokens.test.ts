@@ -1,7 +1,7 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { createTokenService } from '../../src/auth/tokens';
+import { createTokenService, hmacKeyId } from '../../src/auth/tokens';
 
 const secret = createSecretKey(randomBytes(48));
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -23,7 +23,7 @@ describe('access tokens', () => {
     expect(verified).toMatchObject({ userId: 7, sessionId: 'session-1' });
     expect(verified!.claims).toMatchObject({ iss: 'authbook', aud: 'authbook', sub: '7', sid: 'session-1', iat: nowSeconds, exp: nowSeconds + 900 });
     expect(verified!.claims.jti).toMatch(/^[\w-]{22}$/);
-    expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'at+jwt' });
+    expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'at+jwt', kid: hmacKeyId(secret) });
   });
 
   it('gives every token its own jti', () => {

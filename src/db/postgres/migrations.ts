@@ -99,7 +99,20 @@ const MIGRATIONS: readonly string[] = [
   SELECT setval(pg_get_serial_sequence('roles', 'id'), (SELECT max(id) FROM roles));
   SELECT setval(pg_get_serial_sequence('permissions', 'id'), (SELECT max(id) FROM permissions));
   `,
-  // 3 (second factor): a TOTP secret per user (sealed by secret-box.ts; last_step refuses a replayed
+  // signing keys: ES256 key pairs for access tokens, the private part sealed (secret-box.ts). A key is
+  // published from created_at, signs from activates_at until the next key activates.
+  `
+  CREATE TABLE signing_keys (
+    kid text PRIMARY KEY,
+    alg text NOT NULL,
+    public_jwk text NOT NULL,
+    sealed_private_key text NOT NULL,
+    created_at bigint NOT NULL,
+    activates_at bigint NOT NULL
+  );
+  CREATE INDEX signing_keys_activates ON signing_keys (activates_at);
+  `,
+  // second factor: a TOTP secret per user (sealed by secret-box.ts; last_step refuses a replayed
   // code), recovery codes as SHA-256 hashes, passkeys with their signature counter, single-use
   // WebAuthn challenges, and when each session last proved who it is (fresh authentication).
   `

@@ -97,7 +97,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
 // Advisory locks, in the two-key form: authbook's class, then what is locked. Transaction-scoped
 // (released at COMMIT or ROLLBACK), and per database, so two authbook databases never share one.
 const LOCK_CLASS = 0x61757468; // 'auth'
-export const ADVISORY_LOCKS = { migrate: 1, lastAdmin: 2, prune: 3 } as const;
+export const ADVISORY_LOCKS = { migrate: 1, lastAdmin: 2, prune: 3, signingKeys: 4 } as const;
 
 /** Waits for the lock, holding it until the transaction ends. */
 export async function advisoryLock(client: pg.PoolClient, lock: keyof typeof ADVISORY_LOCKS): Promise<void> {

@@ -13,6 +13,7 @@ import {
   failureAudits,
   planUserChange,
   rateLimitOutcome,
+  rotationAllowed,
   rotationAudit,
   rotationStep,
   takesAdminAway,
@@ -21,6 +22,7 @@ import {
   withSessionsEnded,
 } from '../store-rules';
 import { auditQueries as audit } from './audit-queries';
+import { keysQueries as keys } from './keys-queries';
 import { limitsQueries as limits } from './limits-queries';
 import { createPostgresMfaStore } from './mfa-store';
 import { migratePostgres } from './migrations';
@@ -30,7 +32,8 @@ import { createUsersQueries, readRoles } from './users-queries';
 
 const ROW_COUNTS = `SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM sessions) AS sessions,
   (SELECT COUNT(*) FROM refresh_tokens) AS refresh_tokens, (SELECT COUNT(*) FROM rate_limits) AS rate_limits,
-  (SELECT COUNT(*) FROM login_attempts) AS login_attempts, (SELECT COUNT(*) FROM audit_log) AS audit_log`;
+  (SELECT COUNT(*) FROM login_attempts) AS login_attempts, (SELECT COUNT(*) FROM audit_log) AS audit_log,
+  (SELECT COUNT(*) FROM signing_keys) AS signing_keys`;
 
 /**
  * Connects, migrates (once, whoever else is starting), reads the roles, and returns the store.
@@ -219,6 +222,20 @@ function createPostgresStore(pool: pg.Pool, roles: ReturnType<typeof createRoleC
     },
 
     listAudit: (query) => audit.list(pool, query),
+
+    listSigningKeys: () => keys.list(pool),
+
+    async addSigningKey(key, rotation, auditEntry) {
+      return write(async (db) => {
+        // Processes that find a rotation due queue here; the first adds, the rest see its key.
+        await advisoryLock(db, 'signingKeys');
+        await keys.dropSuperseded(db, rotation.dropSupersededBefore);
+        if (!rotationAllowed(await keys.newestCreatedAt(db), rotation)) return false;
+        await keys.insert(db, key);
+        await audit.insert(db, auditEntry, key.createdAt);
+        return true;
+      });
+    },
 
     async prune(now, retention) {
       return write(async (db) => {

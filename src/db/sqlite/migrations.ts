@@ -106,7 +106,20 @@ const MIGRATIONS: readonly string[] = [
     SELECT 'account:' || email, failures, 0, lockouts, locked_until, last_failure_at, last_failure_at FROM login_failures;
   DROP TABLE login_failures;
   `,
-  // 3 (second factor): a TOTP secret per user (sealed by secret-box.ts; last_step refuses a replayed
+  // signing keys: ES256 key pairs for access tokens, the private part sealed (secret-box.ts). A key is
+  // published from created_at, signs from activates_at until the next key activates.
+  `
+  CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY,
+    alg TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    sealed_private_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    activates_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX signing_keys_activates ON signing_keys (activates_at);
+  `,
+  // second factor: a TOTP secret per user (sealed by secret-box.ts; last_step refuses a replayed
   // code), recovery codes as SHA-256 hashes, passkeys with their signature counter, single-use
   // WebAuthn challenges, and when each session last proved who it is (fresh authentication).
   `

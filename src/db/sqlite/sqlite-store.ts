@@ -10,6 +10,7 @@ import {
   failureAudits,
   planUserChange,
   rateLimitOutcome,
+  rotationAllowed,
   rotationAudit,
   rotationStep,
   takesAdminAway,
@@ -18,13 +19,14 @@ import {
   withSessionsEnded,
 } from '../store-rules';
 import { createAuditQueries } from './audit-queries';
+import { createKeysQueries } from './keys-queries';
 import { createLimitsQueries } from './limits-queries';
 import { createSqliteMfaStore } from './mfa-store';
 import type { SqliteDatabase } from './open-database';
 import { createSessionsQueries } from './sessions-queries';
 import { createUsersQueries } from './users-queries';
 
-export const STORE_TABLES = ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_attempts', 'audit_log'] as const;
+export const STORE_TABLES = ['users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_attempts', 'audit_log', 'signing_keys'] as const;
 
 /**
  * @example
@@ -37,6 +39,7 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
   const sessions = createSessionsQueries(db);
   const limits = createLimitsQueries(db);
   const audit = createAuditQueries(db);
+  const keys = createKeysQueries(db);
   const counters = STORE_TABLES.map((table) => [table, db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck()] as const);
 
   const ping = db.prepare('SELECT 1').pluck();
@@ -210,6 +213,20 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
 
     async listAudit(query) {
       return audit.list(query);
+    },
+
+    async listSigningKeys() {
+      return keys.list();
+    },
+
+    async addSigningKey(key, rotation, auditEntry) {
+      return write(() => {
+        keys.dropSuperseded(rotation.dropSupersededBefore);
+        if (!rotationAllowed(keys.newestCreatedAt(), rotation)) return false;
+        keys.insert(key);
+        audit.insert(auditEntry, key.createdAt);
+        return true;
+      });
     },
 
     async prune(now, retention) {

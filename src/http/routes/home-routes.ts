@@ -21,6 +21,7 @@ export const ENDPOINTS = {
   'DELETE /admin/users/:id': 'Delete a user and their sessions',
   'DELETE /admin/users/:id/sessions': 'End every session of a user',
   'GET /admin/audit': 'Page through the audit log',
+  'GET /.well-known/jwks.json': 'The public keys that verify access tokens (JWKS), cacheable',
   'GET /healthz': 'Liveness and database check',
   'GET /openapi.json': 'This API as an OpenAPI 3.1 document',
   'GET /docs': 'The API documentation, as a web page',
