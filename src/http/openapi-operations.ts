@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ADMIN_PERMISSION } from '../db/store';
 import type { EndpointKey } from './routes/home-routes';
 import * as schemas from './schemas';
+import { SECOND_FACTOR_OPERATIONS } from './second-factor-operations';
 
 /** public: anyone; optional: a Bearer token changes what is allowed; bearer: any signed-in user; else the permissions needed. */
 export type Access = 'public' | 'optional' | 'bearer' | { permissions: readonly string[] };
@@ -81,4 +82,5 @@ export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
   'GET /openapi.json': { access: 'public', ok: [200, 'This document'] },
   'GET /docs': { access: 'public', ok: [200, 'The documentation page'], html: true },
   'GET /app': { access: 'public', ok: [200, 'The web page'], html: true },
+  ...SECOND_FACTOR_OPERATIONS,
 };

@@ -6,6 +6,7 @@ import { ADMIN_PERMISSION } from '../../db/store';
 import { requireAuth, requirePermission } from '../guards';
 import * as present from '../present';
 import { contextOf, currentUser, parseWith } from '../request-context';
+import { secondFactorAdminRoutes } from './second-factor-routes';
 import { listAuditQuery, listUsersQuery, pageWindow, updateUserBody, userIdParam } from '../schemas';
 
 export function adminRoutes(auth: AuthService): Router {
@@ -52,5 +53,6 @@ export function adminRoutes(auth: AuthService): Router {
     res.json({ entries: items.map(present.auditEntry), ...present.page(query.page, query.per_page, total) });
   });
 
+  router.use(secondFactorAdminRoutes(auth));
   return router;
 }

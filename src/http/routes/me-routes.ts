@@ -6,14 +6,16 @@ import { requireAuth } from '../guards';
 import * as present from '../present';
 import { contextOf, currentUser, parseWith } from '../request-context';
 import { changePasswordBody, sessionIdParam } from '../schemas';
+import { secondFactorMeRoutes } from './second-factor-routes';
 
 export function meRoutes(auth: AuthService): Router {
   const router = Router();
   const cookies = createBrowserCookies(auth.config);
   router.use('/users/me', requireAuth(auth));
 
-  router.get('/users/me', (_req, res) => {
-    res.json({ user: present.me(currentUser(res)) });
+  router.get('/users/me', async (_req, res) => {
+    const user = currentUser(res);
+    res.json({ user: { ...present.me(user), mfa: present.mfaStatus(await auth.mfaStatus(user)) } });
   });
 
   router.get('/users/me/sessions', async (_req, res) => {
@@ -37,5 +39,6 @@ export function meRoutes(auth: AuthService): Router {
     res.json({ message: 'Password changed; other sessions have been ended', sessions_ended: sessionsEnded });
   });
 
+  router.use(secondFactorMeRoutes(auth));
   return router;
 }
