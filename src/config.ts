@@ -55,6 +55,16 @@ export interface MailConfig {
   verifyTokenTtlSeconds: number;
 }
 
+/** The second factor (auth/second-factor.ts, auth/passkeys.ts). */
+export interface SecondFactorConfig {
+  /** How recent an authentication sensitive actions need (fresh-auth.ts). */
+  reauthMaxAgeSeconds: number;
+  /** The WebAuthn relying party: a host name (never an IP address) the origin's host is or ends with. */
+  webauthnRpId: string;
+  /** The page's origin as the browser reports it, e.g. http://localhost:5000 or https://example.org. */
+  webauthnOrigin: string;
+}
+
 export interface BootstrapAdmin {
   email: string;
   password: string;
@@ -103,6 +113,7 @@ export interface Config {
   /** Express "trust proxy" value: false, a hop count, or a list of trusted addresses. Never true. */
   trustProxy: false | number | string;
   rateLimit: RateLimitConfig;
+  secondFactor: SecondFactorConfig;
   /** How long a trusted-device token (issued at each login) lets its client past an account lock. */
   deviceTokenTtlSeconds: number;
   /** Served through a public tunnel whose last leg is plain HTTP: the page warns visitors. */
@@ -268,6 +279,14 @@ const envSchema = z.object({
   LOCKOUT_BASE: duration(1, 86400).default(60),
   LOCKOUT_MAX: duration(1, 7 * 86400).default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REAUTH_MAX_AGE: duration(1, 86400).default(300),
+  WEBAUTHN_RP_ID: z.string().trim().toLowerCase().refine((v) => isIP(v) === 0, 'must be a host name: a WebAuthn RP ID cannot be an IP address (use localhost)').optional(),
+  WEBAUTHN_ORIGIN: z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol) && new URL(v).origin === v.replace(/\/$/, ''), 'must be an origin such as https://example.org or http://localhost:5000')
+    .transform((v) => new URL(v).origin)
+    .optional(),
   BODY_LIMIT: integer(1024, 1024 * 1024).default(16 * 1024),
   // Email (issue 13)
   SMTP_URL: z
@@ -299,6 +318,16 @@ function splitPassword(text: string): { url: string; password: string | null } {
   const password = url.password === '' ? null : decodeURIComponent(url.password);
   url.password = '';
   return { url: url.toString(), password };
+}
+
+/** WebAuthn's relying party: by default http://localhost:PORT (an IP address cannot be one); else a problem. */
+function secondFactorOf(e: z.output<typeof envSchema>): SecondFactorConfig | string {
+  const origin = e.WEBAUTHN_ORIGIN ?? `http://localhost:${e.PORT}`;
+  const rpId = e.WEBAUTHN_RP_ID ?? new URL(origin).hostname;
+  const host = new URL(origin).hostname;
+  if (host !== rpId && !host.endsWith(`.${rpId}`)) return `WEBAUTHN_ORIGIN's host (${host}) must be WEBAUTHN_RP_ID (${rpId}) or a subdomain of it`;
+  if (isIP(rpId.replace(/^\[|\]$/g, '')) !== 0) return 'WEBAUTHN_ORIGIN must name a host, not an IP address (a WebAuthn RP ID cannot be one): use http://localhost:PORT';
+  return { reauthMaxAgeSeconds: e.REAUTH_MAX_AGE, webauthnRpId: rpId, webauthnOrigin: origin };
 }
 
 /**
@@ -339,6 +368,8 @@ export function loadConfig(env: Env = process.env): Config {
   const production = e.NODE_ENV === 'production';
   if (production && e.SMTP_URL !== undefined && e.PUBLIC_URL === undefined) problems.push('PUBLIC_URL is required with SMTP_URL when NODE_ENV=production (the links in messages)');
   if (production && e.SMTP_URL === undefined && e.REQUIRE_VERIFIED_EMAIL) problems.push('REQUIRE_VERIFIED_EMAIL needs SMTP_URL when NODE_ENV=production');
+  const secondFactor = secondFactorOf(e);
+  if (typeof secondFactor === 'string') problems.push(secondFactor);
   if (problems.length > 0) throw new ConfigError(problems);
   // Only a valid configuration may create the development secret files.
   const secret = resolveJwtSecret(e.JWT_SECRET, e.DATABASE_PATH);
@@ -397,6 +428,7 @@ export function loadConfig(env: Env = process.env): Config {
       lockoutBaseSeconds: e.LOCKOUT_BASE,
       lockoutMaxSeconds: e.LOCKOUT_MAX,
     },
+    secondFactor: secondFactor as SecondFactorConfig,
     deviceTokenTtlSeconds: e.DEVICE_TOKEN_TTL,
     publicTunnel: e.PUBLIC_TUNNEL,
     logLevel: e.LOG_LEVEL,

@@ -7,6 +7,7 @@ import { ADMIN_PERMISSION } from '../db/store';
 import { actorCheck, auditEntry, type AuthDeps, type RequestContext, type UserGrant } from './deps';
 import { normalizeEmail, parseIdentity } from './identity';
 import { AuthError } from './errors';
+import { assertFreshAuthentication } from './fresh-auth';
 import { checkPasswordAttempt } from './password-attempts';
 import { checkPassword } from './password-policy';
 import { enforceRateLimit, enforceUserRateLimit } from './rate-limits';
@@ -108,6 +109,7 @@ export interface PasswordChange {
  * password spends the account's lock-out budget, so a stolen access token cannot guess it.
  */
 export async function changePassword(deps: AuthDeps, user: RequestUser, passwords: PasswordChange, context: RequestContext): Promise<{ sessionsEnded: number }> {
+  await assertFreshAuthentication(deps, user);
   await enforceRateLimit(deps, 'password', context);
   await enforceUserRateLimit(deps, 'password', user.id, context);
   const stored = await deps.store.findUserById(user.id);

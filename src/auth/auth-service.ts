@@ -9,6 +9,9 @@ import * as emailChange from './email-change';
 import * as emailVerification from './email-verification';
 import * as loginRules from './login';
 import * as passwordReset from './password-reset';
+import { createMfaTokens } from './mfa-token';
+import { createSecondFactorService, type SecondFactorService } from './second-factor-service';
+import { createSecretBox } from '../secret-box';
 import { loginAttemptRetentionMs } from './password-attempts';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
 import * as sessions from './sessions';
@@ -23,10 +26,11 @@ import * as userAdmin from './user-admin';
 /** How long audit rows are kept. */
 export const AUDIT_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
-export interface AuthService {
+export interface AuthService extends SecondFactorService {
   readonly config: Config;
   register(account: accounts.NewAccount, context: RequestContext, caller: RequestUser | null): Promise<accounts.Registration>;
-  login(credentials: loginRules.Credentials, context: RequestContext): Promise<UserGrant>;
+  /** A grant, or for an account with a second factor a challenge for POST /login/mfa. */
+  login(credentials: loginRules.Credentials, context: RequestContext): Promise<UserGrant | loginRules.MfaChallenge>;
   refresh(refreshToken: string, context: RequestContext): Promise<TokenGrant>;
   /** Bearer token -> the current user, role and permissions from the database; null if not valid now. */
   authenticate(token: string): Promise<RequestUser | null>;
@@ -108,11 +112,14 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     devices: createTrustedDevices({ secret: config.jwtSecret, ttlSeconds: config.deviceTokenTtlSeconds, now, randomBytes }),
     publicUrl: () => config.mail.publicUrl ?? options.publicUrl?.() ?? `http://localhost:${config.port}`,
     mailQueued: options.onMailQueued ?? (() => {}),
+    secrets: createSecretBox(config.secretsKey),
+    mfaTokens: createMfaTokens({ secret: config.jwtSecret, issuer: config.jwtIssuer, now }),
   };
   const trusted: RequestContext = { ip: null, userAgent: null };
 
   return {
     config,
+    ...createSecondFactorService(deps),
     register: (account, context, caller) => accounts.register(deps, account, context, caller),
     login: (credentials, context) => loginRules.login(deps, credentials, context),
     refresh: (refreshToken, context) => sessions.refresh(deps, refreshToken, context),

@@ -7,6 +7,8 @@ import type { ActorCheck, AuditInput, AuthStore, RequestUser, UserRecord } from 
 import type { PasswordHasher } from './passwords';
 import type { AccessTokens } from './access-tokens';
 import type { KeyRing } from './key-ring';
+import type { MfaTokens } from './mfa-token';
+import type { SecretBox } from '../secret-box';
 import type { TrustedDevices } from './trusted-devices';
 
 export interface AuthDeps {
@@ -16,6 +18,10 @@ export interface AuthDeps {
   tokens: AccessTokens;
   keys: KeyRing;
   devices: TrustedDevices;
+  /** Seals TOTP secrets at rest (context `totp:<userId>`). */
+  secrets: SecretBox;
+  /** The mfa_token between a password and a second factor. */
+  mfaTokens: MfaTokens;
   /** Milliseconds since the epoch. */
   now: () => number;
   randomBytes: (size: number) => Buffer;

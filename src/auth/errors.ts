@@ -21,7 +21,15 @@ export type AuthErrorCode =
   | 'account_locked'
   | 'email_not_verified'
   | 'invalid_email_token'
-  | 'mail_unavailable';
+  | 'mail_unavailable'
+  // the second factor (second-factor.ts, fresh-auth.ts)
+  | 'invalid_code'
+  | 'invalid_mfa_token'
+  | 'invalid_mfa_code'
+  | 'mfa_already_enabled'
+  | 'mfa_not_enabled'
+  | 'reauthentication_required'
+  | 'invalid_passkey';
 
 export interface FieldProblem {
   path: string;

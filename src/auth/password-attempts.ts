@@ -4,7 +4,7 @@
 // process serves them. A right password is let through only if no lock came into force meanwhile.
 // Unknown clients spend the account's budget (keyed on the email as typed, so it behaves the same
 // for accounts that do not exist); a trusted device spends its own (trusted-devices.ts).
-import type { LockoutPolicy, UserWithPasswordHash } from '../db/store';
+import type { AuditInput, LockoutPolicy, UserWithPasswordHash } from '../db/store';
 import { auditEntry, type AuthDeps, type RequestContext } from './deps';
 import { AuthError } from './errors';
 import { retryAfterSeconds } from './rate-limits';
@@ -41,14 +41,17 @@ const lockedError = (retryAt: number, now: number) =>
     retryAfterSeconds: retryAfterSeconds(retryAt, now),
   });
 
-/** Reserves one check: from a trusted device's budget while it lasts, else from the account's. */
-async function reserve(deps: AuthDeps, attempt: PasswordAttempt): Promise<{ key: string; policy: LockoutPolicy }> {
-  const { lockoutThreshold, deviceLockoutThreshold } = deps.config.rateLimit;
-  const deviceId = attempt.user && attempt.deviceToken ? deps.devices.verify(attempt.deviceToken, attempt.user.id) : null;
-  const budgets = [
-    ...(deviceId ? [{ key: `device:${deviceId}`, policy: policyOf(deps, deviceLockoutThreshold) }] : []),
-    { key: accountBudgetKey(attempt.email), policy: policyOf(deps, lockoutThreshold) },
-  ];
+/** A budget a check is taken from: its key and its lock-out policy. */
+export interface AttemptBudget {
+  key: string;
+  policy: LockoutPolicy;
+}
+
+/** The account's policy at `threshold` checks per round. */
+export const accountPolicy = (deps: AuthDeps): LockoutPolicy => policyOf(deps, deps.config.rateLimit.lockoutThreshold);
+
+/** Reserves one check from the first budget that grants one; throws account_locked when none does. */
+export async function reserveFromBudgets(deps: AuthDeps, budgets: AttemptBudget[]): Promise<AttemptBudget> {
   let refusal = { retryAt: 0, now: 0 };
   for (const budget of budgets) {
     const now = deps.now();
@@ -57,6 +60,31 @@ async function reserve(deps: AuthDeps, attempt: PasswordAttempt): Promise<{ key:
     refusal = { retryAt: reservation.retryAt, now };
   }
   throw lockedError(refusal.retryAt, refusal.now);
+}
+
+/**
+ * Settles a reserved check: a failure is counted and audited (`failure`); a success is let through
+ * only if no lock came into force meanwhile (else account_locked). `budget` null: the lock-out is off.
+ */
+export async function settleCheck(deps: AuthDeps, budget: AttemptBudget | null, matches: boolean, failure: AuditInput): Promise<void> {
+  const now = deps.now();
+  if (!matches) {
+    await deps.store.recordLoginFailure(budget, now, failure);
+    return;
+  }
+  if (budget) {
+    const { lockedUntil } = await deps.store.settleLoginSuccess(budget.key, now);
+    if (lockedUntil !== null) throw lockedError(lockedUntil, now);
+  }
+}
+
+/** Reserves one check: from a trusted device's budget while it lasts, else from the account's. */
+function reserve(deps: AuthDeps, attempt: PasswordAttempt): Promise<AttemptBudget> {
+  const deviceId = attempt.user && attempt.deviceToken ? deps.devices.verify(attempt.deviceToken, attempt.user.id) : null;
+  return reserveFromBudgets(deps, [
+    ...(deviceId ? [{ key: `device:${deviceId}`, policy: policyOf(deps, deps.config.rateLimit.deviceLockoutThreshold) }] : []),
+    { key: accountBudgetKey(attempt.email), policy: accountPolicy(deps) },
+  ]);
 }
 
 /**
@@ -69,16 +97,8 @@ export async function checkPasswordAttempt(deps: AuthDeps, attempt: PasswordAtte
   const matches = attempt.user
     ? await deps.hasher.verify(attempt.password, attempt.user.passwordHash)
     : await deps.hasher.verifyAgainstNothing(attempt.password);
-  const now = deps.now();
-  if (!matches) {
-    const ids = { userId: attempt.user?.id ?? null, actorId: null };
-    const details = { email: attempt.email, ...attempt.details, ...(budget?.key.startsWith('device:') && { trusted_device: true }) };
-    await deps.store.recordLoginFailure(budget, now, auditEntry('login_failure', context, ids, details));
-    return false;
-  }
-  if (budget) {
-    const { lockedUntil } = await deps.store.settleLoginSuccess(budget.key, now);
-    if (lockedUntil !== null) throw lockedError(lockedUntil, now);
-  }
-  return true;
+  const ids = { userId: attempt.user?.id ?? null, actorId: null };
+  const details = { email: attempt.email, ...attempt.details, ...(budget?.key.startsWith('device:') && { trusted_device: true }) };
+  await settleCheck(deps, budget, matches, auditEntry('login_failure', context, ids, details));
+  return matches;
 }

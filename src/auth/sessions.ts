@@ -5,6 +5,7 @@
 import type { AuditInput, RequestUser, SessionRecord } from '../db/store';
 import { auditEntry, hashRefreshToken, type AuthDeps, type RequestContext, type TokenGrant } from './deps';
 import { AuthError } from './errors';
+import { assertFreshAuthentication } from './fresh-auth';
 import { enforceRateLimit, releaseRateLimit } from './rate-limits';
 import { UNKNOWN_KEY, type AccessTokenClaims, type VerifiedAccessToken } from './tokens';
 
@@ -99,6 +100,7 @@ export async function listSessions(deps: AuthDeps, user: RequestUser): Promise<A
 }
 
 export async function revokeSession(deps: AuthDeps, user: RequestUser, sessionId: string, context: RequestContext): Promise<void> {
+  if (sessionId !== user.sessionId) await assertFreshAuthentication(deps, user); // ending another session
   const ended = await deps.store.deleteSession(user.id, sessionId, deps.now(), auditEntry('session_revoked', context, self(user), { session_id: sessionId }));
   if (!ended) throw new AuthError('not_found', 'No such session');
 }

@@ -3,6 +3,7 @@
 // (postgres/postgres-store.ts), for several processes on one database; auth/ and http/ cannot tell
 // which. Expected outcomes (a taken email, a spent token) are return values.
 import type { MailDraft, MailStore, NewEmailToken } from './mail-store';
+import type { MfaStore } from './mfa-store';
 
 export interface UserRecord {
   id: number;
@@ -68,7 +69,11 @@ export type AuditEvent =
   | 'email_change_requested'
   | 'email_changed'
   | 'password_reset_requested'
-  | 'password_reset';
+  | 'password_reset'
+  | SecondFactorAuditEvent;
+
+/** What the second factor writes to the audit log (mfa-store.ts). */
+export type SecondFactorAuditEvent = 'totp_enabled' | 'totp_removed' | 'mfa_reset_by_admin' | 'reauthenticated' | 'passkey_added' | 'passkey_removed';
 
 /** One audit row to write. Never a password, hash or token: only who, what, when, from where. */
 export interface AuditInput {
@@ -182,7 +187,7 @@ export interface SigningKeyRotation {
 /** The permission every admin-management operation requires; "last admin" means last holder. */
 export const ADMIN_PERMISSION = 'admin';
 
-export interface AuthStore extends MailStore {
+export interface AuthStore extends MailStore, MfaStore {
   listRoles(): Promise<RoleRecord[]>;
 
   /**

@@ -37,6 +37,13 @@ const STATUS_OF: Record<AuthErrorCode, number> = {
   email_not_verified: 403,
   invalid_email_token: 400,
   mail_unavailable: 503,
+  invalid_code: 400,
+  invalid_mfa_token: 401,
+  invalid_mfa_code: 401,
+  mfa_already_enabled: 409,
+  mfa_not_enabled: 409,
+  reauthentication_required: 403,
+  invalid_passkey: 401,
 };
 
 /** body-parser's error types -> our answer. */

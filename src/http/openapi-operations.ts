@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ADMIN_PERMISSION } from '../db/store';
 import type { EndpointKey } from './routes/home-routes';
 import * as schemas from './schemas';
+import { SECOND_FACTOR_OPERATIONS } from './second-factor-operations';
 
 /** public: anyone; optional: a Bearer token changes what is allowed; bearer: any signed-in user; else the permissions needed. */
 export type Access = 'public' | 'optional' | 'bearer' | { permissions: readonly string[] };
@@ -104,4 +105,5 @@ export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
   'GET /app': { access: 'public', ok: [200, 'The web page'], html: true },
   'GET /app/reset': { access: 'public', ok: [200, 'The web page with the reset form; the token stays in the URL fragment'], html: true },
   'GET /app/verify': { access: 'public', ok: [200, 'The web page, which verifies the address with the token in the URL fragment'], html: true },
+  ...SECOND_FACTOR_OPERATIONS,
 };

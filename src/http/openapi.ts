@@ -11,11 +11,11 @@ type JsonSchema = Record<string, unknown>;
 type Json = Record<string, unknown>;
 
 const ERROR_STATUS: Record<number, string> = {
-  400: 'Bad input: `validation_error` (see `details[].path`), `malformed_json`, `malformed_request` (e.g. a path parameter that is not valid percent-encoding), `weak_password`, `unknown_role`',
-  401: 'Not authenticated: `unauthorized`, `invalid_token`, `invalid_credentials`, `invalid_refresh_token`, `refresh_token_reused`',
-  403: 'Not allowed: `forbidden`, `account_disabled`, `csrf_failed`',
+  400: 'Bad input: `validation_error` (see `details[].path`), `malformed_json`, `malformed_request` (e.g. a path parameter that is not valid percent-encoding), `weak_password`, `unknown_role`, `invalid_code`, `invalid_current_password`',
+  401: 'Not authenticated: `unauthorized`, `invalid_token`, `invalid_credentials`, `invalid_refresh_token`, `refresh_token_reused`, `invalid_mfa_token`, `invalid_mfa_code`, `invalid_passkey`',
+  403: 'Not allowed: `forbidden`, `account_disabled`, `csrf_failed`, `reauthentication_required` (POST /users/me/reauthenticate first)',
   404: 'No such resource: `not_found`',
-  409: 'Conflict: `email_taken`, `username_taken`, `last_admin`',
+  409: 'Conflict: `email_taken`, `username_taken`, `last_admin`, `mfa_already_enabled`, `mfa_not_enabled`',
   429: 'Too many attempts: `rate_limited`, `account_locked` (see `Retry-After`)',
   503: 'The database is not answering',
 };

@@ -2,6 +2,8 @@
 // ever reaches a response, because these functions pick fields rather than remove them.
 import type { TokenGrant } from '../auth/deps';
 import type { OutboxRecord } from '../db/mail-store';
+import type { MfaChallenge } from '../auth/login';
+import type { MfaStatus } from '../db/mfa-store';
 import type { AuditRecord, RequestUser, SessionRecord, UserRecord } from '../db/store';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -22,6 +24,16 @@ export const me = (user: RequestUser) => ({
   email_verified: user.emailVerifiedAt !== null,
   permissions: user.permissions,
   created_at: iso(user.createdAt),
+});
+
+export const mfaStatus = (status: MfaStatus) => ({ totp: status.totp, passkeys: status.passkeys, recovery_codes_left: status.recoveryCodesLeft });
+
+/** /login's answer when a second factor is needed: no token, no refresh token. */
+export const mfaChallenge = (challenge: MfaChallenge) => ({
+  message: 'Second factor required: POST /login/mfa with the mfa_token and a code',
+  mfa_required: true,
+  mfa_token: challenge.mfaToken,
+  methods: challenge.methods,
 });
 
 export const tokens = (grant: TokenGrant) => ({

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthService, type AuthService } from '../../src/auth/auth-service';
+import { isMfaChallenge } from '../../src/auth/login';
 import { createPasswordHasher, type PasswordHasher } from '../../src/auth/passwords';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/sqlite/open-database';
@@ -46,6 +47,7 @@ describe('login', () => {
   it('returns the user without its hash, and a session-bound token', async () => {
     await auth.register({ username: 'ada', email: 'ada@example.com', password: 'analytical engine' }, ctx, null);
     const grant = await auth.login({ email: 'ADA@example.com', password: 'analytical engine' }, ctx);
+    if (isMfaChallenge(grant)) throw new Error('no second factor was set up');
     expect(grant.user).not.toHaveProperty('passwordHash');
     const who = await auth.authenticate(grant.token);
     expect(who).toMatchObject({ username: 'ada', sessionId: grant.sessionId, permissions: ['read', 'write'] });

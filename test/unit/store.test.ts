@@ -355,8 +355,94 @@ describe.each(backends.filter((backend) => backend.available))('store on $name',
     });
   });
 
+  describe('second factor', () => {
+    const hash = (text: string) => Buffer.from(text.padEnd(32, '.'));
+    const passkey = (id: string, userId: number) => ({ id, userId, publicKey: Buffer.from([1, 2, 3]), counter: 0, transports: ['internal', 'hybrid'], name: 'laptop', createdAt: T0, lastUsedAt: null });
+
+    it('6.3.3 a TOTP enrolment is pending until confirmed (with its codes), then a new set-up is refused; steps only move forward', async () => {
+      const user = await addUser('ada');
+      expect(await store.mfaStatus(user.id)).toEqual({ totp: false, passkeys: 0, recoveryCodesLeft: 0 });
+      expect(await store.beginTotpEnrolment(user.id, 'sealed-1', T0)).toBe(true);
+      expect(await store.beginTotpEnrolment(user.id, 'sealed-2', T0 + 1)).toBe(true); // a pending one is replaced
+      expect(await store.acceptTotpStep(user.id, 10)).toBe(false); // nothing confirmed yet
+      expect(await store.confirmTotpEnrolment(user.id, 'sealed-1', 5, [hash('a')], T0, audit)).toBe(false); // not the pending secret
+      expect(await store.confirmTotpEnrolment(user.id, 'sealed-2', 5, [hash('a'), hash('b')], T0, audit)).toBe(true);
+      expect(await store.findTotp(user.id)).toEqual({ sealedSecret: 'sealed-2', confirmedAt: T0, lastStep: 5 });
+      expect(await store.beginTotpEnrolment(user.id, 'sealed-3', T0)).toBe(false);
+      expect(await store.mfaStatus(user.id)).toEqual({ totp: true, passkeys: 0, recoveryCodesLeft: 2 });
+      expect(await store.acceptTotpStep(user.id, 5)).toBe(false);
+      expect(await store.acceptTotpStep(user.id, 4)).toBe(false);
+      expect(await store.acceptTotpStep(user.id, 6)).toBe(true);
+      expect(await store.spendRecoveryCode(user.id, hash('a'), T0)).toBe(true);
+      expect(await store.spendRecoveryCode(user.id, hash('a'), T0)).toBe(false);
+      expect(await store.spendRecoveryCode(user.id, hash('zzz'), T0)).toBe(false);
+      expect((await store.mfaStatus(user.id)).recoveryCodesLeft).toBe(1);
+      expect(await store.removeTotp(user.id, T0, { ...audit, event: 'totp_removed' })).toBe(true);
+      expect(await store.removeTotp(user.id, T0, { ...audit, event: 'totp_removed' })).toBe(false);
+      expect(await store.mfaStatus(user.id)).toEqual({ totp: false, passkeys: 0, recoveryCodesLeft: 0 });
+    });
+
+    it('an admin reset removes TOTP, codes and passkeys, audited with the counts; a stale admin is refused', async () => {
+      const admin = await actor();
+      const user = await addUser('ada');
+      await store.beginTotpEnrolment(user.id, 'sealed', T0);
+      await store.confirmTotpEnrolment(user.id, 'sealed', 1, [hash('a')], T0, audit);
+      expect(await store.addPasskey(passkey('cred-1', user.id), { ...audit, event: 'passkey_added' })).toBe(true);
+      const entry = { ...audit, event: 'mfa_reset_by_admin' as const, userId: user.id };
+      expect(await store.resetMfa(user.id, T0, { ...admin, sessionId: 'gone' }, entry)).toBe('forbidden');
+      expect(await store.resetMfa(9999, T0, admin, entry)).toBe('not_found');
+      expect(await store.resetMfa(user.id, T0, admin, entry)).toBe('reset');
+      expect(await store.mfaStatus(user.id)).toEqual({ totp: false, passkeys: 0, recoveryCodesLeft: 0 });
+      const logged = await store.listAudit({ offset: 0, limit: 5, event: 'mfa_reset_by_admin' });
+      expect(logged.items[0].details).toEqual({ totp: 1, recovery_codes: 1, passkeys: 1 });
+    });
+
+    it('7.5.1 a session is fresh from its creation, and from each re-authentication; only a live session of its user', async () => {
+      const user = await addUser('ada');
+      await store.createSession(session('s1', user.id, 'r1'), T0, 10, null);
+      expect(await store.sessionAuthenticatedAt(user.id, 's1', T0 + 1)).toBe(T0);
+      expect(await store.markSessionAuthenticated(user.id, 's1', T0 + 500, null)).toBe(true);
+      expect(await store.sessionAuthenticatedAt(user.id, 's1', T0 + 501)).toBe(T0 + 500);
+      expect(await store.markSessionAuthenticated(user.id + 1, 's1', T0 + 600, null)).toBe(false);
+      expect(await store.markSessionAuthenticated(user.id, 's1', T0 + 60_000, null)).toBe(false); // expired
+      expect(await store.sessionAuthenticatedAt(user.id, 's1', T0 + 60_000)).toBeNull();
+    });
+
+    it('keeps passkeys per user, moves a counter only from the value it was read at, and takes a challenge once', async () => {
+      const user = await addUser('ada');
+      expect(await store.addPasskey(passkey('cred-1', user.id), { ...audit, event: 'passkey_added' })).toBe(true);
+      expect(await store.addPasskey(passkey('cred-1', user.id), { ...audit, event: 'passkey_added' })).toBe(false);
+      expect(await store.findPasskey('cred-1')).toMatchObject({ id: 'cred-1', userId: user.id, publicKey: Buffer.from([1, 2, 3]), transports: ['internal', 'hybrid'] });
+      expect(await store.usePasskey('cred-1', 0, 3, T0)).toBe(true);
+      expect(await store.usePasskey('cred-1', 0, 4, T0)).toBe(false);
+      expect((await store.listPasskeys(user.id)).map((p) => [p.counter, p.lastUsedAt])).toEqual([[3, T0]]);
+      expect(await store.removePasskey(user.id + 1, 'cred-1', T0, { ...audit, event: 'passkey_removed' })).toBe(false);
+      expect(await store.removePasskey(user.id, 'cred-1', T0, { ...audit, event: 'passkey_removed' })).toBe(true);
+      await store.saveWebauthnChallenge({ challenge: 'c1', purpose: 'login', userId: null, expiresAt: T0 + 1000 }, T0);
+      await store.saveWebauthnChallenge({ challenge: 'c2', purpose: 'register', userId: user.id, expiresAt: T0 + 1000 }, T0);
+      expect(await store.takeWebauthnChallenge('c1', 'register', T0)).toBeNull();
+      expect(await store.takeWebauthnChallenge('c1', 'login', T0 + 1000)).toBeNull(); // expired
+      expect(await store.takeWebauthnChallenge('c2', 'register', T0)).toEqual({ challenge: 'c2', purpose: 'register', userId: user.id, expiresAt: T0 + 1000 });
+      expect(await store.takeWebauthnChallenge('c2', 'register', T0)).toBeNull();
+    });
+  });
+
   describe('concurrency: many operations at once, through two stores on one database', () => {
     const times = <T>(count: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: count }, (_, i) => make(i)));
+
+    it('6.3.3 one TOTP step, one recovery code, one challenge, one counter value taken 20 times at once: each exactly once', async () => {
+      const other = await another();
+      const user = await addUser('ada');
+      await store.beginTotpEnrolment(user.id, 'sealed', T0);
+      await store.confirmTotpEnrolment(user.id, 'sealed', 1, [Buffer.from('code-a')], T0, audit);
+      await store.addPasskey({ id: 'cred', userId: user.id, publicKey: Buffer.from([1]), counter: 0, transports: [], name: 'key', createdAt: T0, lastUsedAt: null }, { ...audit, event: 'passkey_added' });
+      await store.saveWebauthnChallenge({ challenge: 'once', purpose: 'login', userId: null, expiresAt: T0 + 1000 }, T0);
+      const pick = (i: number) => (i % 2 ? other : store);
+      expect((await times(20, (i) => pick(i).acceptTotpStep(user.id, 2))).filter(Boolean)).toHaveLength(1);
+      expect((await times(20, (i) => pick(i).spendRecoveryCode(user.id, Buffer.from('code-a'), T0))).filter(Boolean)).toHaveLength(1);
+      expect((await times(20, (i) => pick(i).takeWebauthnChallenge('once', 'login', T0))).filter(Boolean)).toHaveLength(1);
+      expect((await times(20, (i) => pick(i).usePasskey('cred', 0, 1, T0))).filter(Boolean)).toHaveLength(1);
+    });
 
     it('registrations of one email at once: one account, every other answer email_taken', async () => {
       const other = await another();

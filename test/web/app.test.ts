@@ -291,7 +291,7 @@ describe('the web page at /app', () => {
     const operations = Object.values((await server.request('GET', '/openapi.json')).body.paths).flatMap((methods) => Object.keys(methods as object));
     await page.locator('.operation').first().waitFor();
     expect(await page.locator('.operation').count()).toBe(operations.length);
-    await page.locator('.operation summary', { hasText: '/login' }).click();
+    await page.locator('.operation summary', { hasText: 'Log in: access' }).click();
     await screenshot(page, '9-docs');
   });
 });

@@ -96,16 +96,21 @@ describe('GET /openapi.json', () => {
     const admin = await loginAdmin(server);
     const withBody = documented().filter((key) => operation(key).requestBody);
     expect(withBody).toEqual([
+      'DELETE /users/me/mfa/totp',
       'PATCH /admin/users/{id}',
       'POST /email/verify',
       'POST /login',
+      'POST /login/mfa',
       'POST /password/forgot',
       'POST /password/reset',
       'POST /register',
       'POST /token/introspect',
       'POST /token/refresh',
       'POST /users/me/email',
+      'POST /users/me/mfa/totp/confirm',
+      'POST /users/me/mfa/totp/setup',
       'POST /users/me/password',
+      'POST /users/me/reauthenticate',
     ]);
     for (const key of withBody) {
       const [method, template] = key.split(' ');

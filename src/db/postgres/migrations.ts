@@ -99,7 +99,7 @@ const MIGRATIONS: readonly string[] = [
   SELECT setval(pg_get_serial_sequence('roles', 'id'), (SELECT max(id) FROM roles));
   SELECT setval(pg_get_serial_sequence('permissions', 'id'), (SELECT max(id) FROM permissions));
   `,
-  // signing keys: ES256 key pairs for access tokens, the private part sealed (secret-box.ts). A key is
+  // 2: signing keys: ES256 key pairs for access tokens, the private part sealed (secret-box.ts). A key is
   // published from created_at, signs from activates_at until the next key activates.
   `
   CREATE TABLE signing_keys (
@@ -144,6 +144,46 @@ const MIGRATIONS: readonly string[] = [
     sent_at bigint
   );
   CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+  `,
+  // 4: second factor: a TOTP secret per user (sealed by secret-box.ts; last_step refuses a replayed
+  // code), recovery codes as SHA-256 hashes, passkeys with their signature counter, single-use
+  // WebAuthn challenges, and when each session last proved who it is (fresh authentication).
+  `
+  CREATE TABLE totp_factors (
+    user_id bigint PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    secret_sealed text NOT NULL,
+    confirmed_at bigint,
+    last_step bigint,
+    created_at bigint NOT NULL
+  );
+  CREATE TABLE recovery_codes (
+    user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash bytea NOT NULL,
+    used_at bigint,
+    PRIMARY KEY (user_id, code_hash)
+  );
+  CREATE TABLE passkeys (
+    id text PRIMARY KEY,
+    user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    public_key bytea NOT NULL,
+    counter bigint NOT NULL,
+    transports text,
+    name text NOT NULL,
+    created_at bigint NOT NULL,
+    last_used_at bigint
+  );
+  CREATE INDEX passkeys_user ON passkeys (user_id);
+  CREATE TABLE webauthn_challenges (
+    challenge text PRIMARY KEY,
+    purpose text NOT NULL,
+    user_id bigint REFERENCES users (id) ON DELETE CASCADE,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX webauthn_challenges_expires ON webauthn_challenges (expires_at);
+  CREATE TABLE session_authentications (
+    session_id text PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    authenticated_at bigint NOT NULL
+  );
   `,
 ];
 

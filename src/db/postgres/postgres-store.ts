@@ -26,6 +26,7 @@ import { auditQueries as audit } from './audit-queries';
 import { keysQueries as keys } from './keys-queries';
 import { limitsQueries as limits } from './limits-queries';
 import { mailQueries as mail } from './mail-queries';
+import { createPostgresMfaStore } from './mfa-store';
 import { migratePostgres } from './migrations';
 import { createPostgresMailStore } from './postgres-mail-store';
 import { advisoryLock, createPool, inTransaction, tryAdvisoryLock, type PoolOptions } from './pool';
@@ -64,6 +65,7 @@ function createPostgresStore(pool: pg.Pool, roles: ReturnType<typeof createRoleC
 
   return {
     ...createPostgresMailStore({ pool, write, users }),
+    ...createPostgresMfaStore(pool, { write, allowed, audit, userExists: async (db, id) => (await users.byId(db, id)) !== null }),
 
     async listRoles() {
       return roles.list();

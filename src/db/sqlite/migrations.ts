@@ -106,7 +106,7 @@ const MIGRATIONS: readonly string[] = [
     SELECT 'account:' || email, failures, 0, lockouts, locked_until, last_failure_at, last_failure_at FROM login_failures;
   DROP TABLE login_failures;
   `,
-  // signing keys: ES256 key pairs for access tokens, the private part sealed (secret-box.ts). A key is
+  // 3: signing keys: ES256 key pairs for access tokens, the private part sealed (secret-box.ts). A key is
   // published from created_at, signs from activates_at until the next key activates.
   `
   CREATE TABLE signing_keys (
@@ -152,6 +152,46 @@ const MIGRATIONS: readonly string[] = [
     sent_at INTEGER
   );
   CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+  `,
+  // 5: second factor: a TOTP secret per user (sealed by secret-box.ts; last_step refuses a replayed
+  // code), recovery codes as SHA-256 hashes, passkeys with their signature counter, single-use
+  // WebAuthn challenges, and when each session last proved who it is (fresh authentication).
+  `
+  CREATE TABLE totp_factors (
+    user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    secret_sealed TEXT NOT NULL,
+    confirmed_at INTEGER,
+    last_step INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE recovery_codes (
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash BLOB NOT NULL,
+    used_at INTEGER,
+    PRIMARY KEY (user_id, code_hash)
+  ) WITHOUT ROWID;
+  CREATE TABLE passkeys (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    public_key BLOB NOT NULL,
+    counter INTEGER NOT NULL,
+    transports TEXT,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX passkeys_user ON passkeys (user_id);
+  CREATE TABLE webauthn_challenges (
+    challenge TEXT PRIMARY KEY,
+    purpose TEXT NOT NULL,
+    user_id INTEGER REFERENCES users (id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX webauthn_challenges_expires ON webauthn_challenges (expires_at);
+  CREATE TABLE session_authentications (
+    session_id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    authenticated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
   `,
 ];
 

@@ -23,6 +23,7 @@ import { createAuditQueries } from './audit-queries';
 import { createKeysQueries } from './keys-queries';
 import { createLimitsQueries } from './limits-queries';
 import { createMailQueries } from './mail-queries';
+import { createSqliteMfaStore } from './mfa-store';
 import type { SqliteDatabase } from './open-database';
 import { createSessionsQueries } from './sessions-queries';
 import { createSqliteMailStore } from './sqlite-mail-store';
@@ -51,6 +52,7 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
 
   return {
     ...createSqliteMailStore({ write, users, sessions, limits, audit, mail }),
+    ...createSqliteMfaStore(db, { write, allowed, audit, userExists: (id) => users.byId(id) !== null }),
 
     async listRoles() {
       return roles.list();

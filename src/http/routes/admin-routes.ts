@@ -7,6 +7,7 @@ import { requireAuth, requirePermission } from '../guards';
 import * as present from '../present';
 import { contextOf, currentUser, parseWith } from '../request-context';
 import { listAuditQuery, listOutboxQuery, listUsersQuery, pageWindow, updateUserBody, userIdParam } from '../schemas';
+import { secondFactorAdminRoutes } from './second-factor-routes';
 
 export function adminRoutes(auth: AuthService): Router {
   const router = Router();
@@ -58,5 +59,6 @@ export function adminRoutes(auth: AuthService): Router {
     res.json({ messages: items.map(present.outboxMessage), ...present.page(query.page, query.per_page, total) });
   });
 
+  router.use(secondFactorAdminRoutes(auth));
   return router;
 }

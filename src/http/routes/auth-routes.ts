@@ -8,6 +8,8 @@ import * as present from '../present';
 import { createBrowserCookies } from '../browser-cookies';
 import { contextOf, currentUser, parseWith } from '../request-context';
 import { loginBody, refreshBody, registerBody } from '../schemas';
+import { isMfaChallenge } from '../../auth/login';
+import { secondFactorLoginRoutes } from './second-factor-routes';
 
 const VERIFY_FIRST = 'User registered; open the link sent to your email address, then log in';
 
@@ -29,6 +31,7 @@ export function authRoutes(auth: AuthService): Router {
   router.post('/login', async (req, res) => {
     const body = parseWith(loginBody, req.body);
     const grant = await auth.login({ ...body, deviceToken: cookies.deviceTokenOf(req) }, contextOf(req));
+    if (isMfaChallenge(grant)) return res.json(present.mfaChallenge(grant));
     res.json({ message: 'Login successful', user: present.userSummary(grant.user), ...cookies.deliver(req, res, grant) });
   });
 
@@ -56,5 +59,6 @@ export function authRoutes(auth: AuthService): Router {
     res.json({ message: 'Logged out of every session', sessions_ended: sessionsEnded });
   });
 
+  router.use(secondFactorLoginRoutes(auth));
   return router;
 }

@@ -35,6 +35,13 @@ export const ENDPOINTS = {
   'GET /app': 'The web page: register, log in, sessions, administration',
   'GET /app/reset': 'The web page, opening the reset form of a reset link (#token=...)',
   'GET /app/verify': 'The web page, spending the verification link it was opened with (#token=...)',
+  // the second factor (second-factor-routes.ts)
+  'POST /login/mfa': 'Second step of a login: the mfa_token and a TOTP or recovery code',
+  'POST /users/me/mfa/totp/setup': 'Start TOTP set-up (password again): secret, otpauth URI, QR code',
+  'POST /users/me/mfa/totp/confirm': 'Turn TOTP on with its first code: the recovery codes, once',
+  'DELETE /users/me/mfa/totp': 'Remove TOTP (fresh authentication and a code)',
+  'POST /users/me/reauthenticate': 'Prove who you are again (password, or a code): sensitive actions for REAUTH_MAX_AGE',
+  'DELETE /admin/users/:id/mfa': "Remove a user's second factors (a lost phone), audited",
 } as const satisfies Record<string, string>;
 
 export type EndpointKey = keyof typeof ENDPOINTS;

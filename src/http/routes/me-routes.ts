@@ -6,14 +6,16 @@ import { requireAuth } from '../guards';
 import * as present from '../present';
 import { contextOf, currentUser, parseWith } from '../request-context';
 import { changeEmailBody, changePasswordBody, sessionIdParam } from '../schemas';
+import { secondFactorMeRoutes } from './second-factor-routes';
 
 export function meRoutes(auth: AuthService): Router {
   const router = Router();
   const cookies = createBrowserCookies(auth.config);
   router.use('/users/me', requireAuth(auth));
 
-  router.get('/users/me', (_req, res) => {
-    res.json({ user: present.me(currentUser(res)) });
+  router.get('/users/me', async (_req, res) => {
+    const user = currentUser(res);
+    res.json({ user: { ...present.me(user), mfa: present.mfaStatus(await auth.mfaStatus(user)) } });
   });
 
   router.get('/users/me/sessions', async (_req, res) => {
@@ -43,5 +45,6 @@ export function meRoutes(auth: AuthService): Router {
     res.status(202).json({ message: 'A link is on its way to the new address; the account moves when it is opened' });
   });
 
+  router.use(secondFactorMeRoutes(auth));
   return router;
 }

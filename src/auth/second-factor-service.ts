@@ -1,0 +1,31 @@
+// The second factor's methods of the AuthService (auth-service.ts spreads them in): TOTP enrolment
+// and removal, the second step of a login, re-authentication, and the admin's reset.
+import type { MfaStatus } from '../db/mfa-store';
+import type { RequestUser } from '../db/store';
+import type { AuthDeps, RequestContext, UserGrant } from './deps';
+import * as freshAuth from './fresh-auth';
+import * as loginRules from './login';
+import type { SecondFactorProof } from './second-factor-check';
+import * as secondFactor from './second-factor';
+
+export interface SecondFactorService {
+  mfaStatus(user: RequestUser): Promise<MfaStatus>;
+  setupTotp(user: RequestUser, password: string, deviceToken: string | null, context: RequestContext): Promise<secondFactor.TotpSetup>;
+  confirmTotp(user: RequestUser, code: string, context: RequestContext): Promise<{ recoveryCodes: string[] }>;
+  removeTotp(user: RequestUser, proof: SecondFactorProof, context: RequestContext): Promise<void>;
+  loginWithSecondFactor(mfaToken: string, proof: SecondFactorProof, context: RequestContext): Promise<UserGrant>;
+  reauthenticate(user: RequestUser, proof: freshAuth.Reauthentication, context: RequestContext): Promise<void>;
+  resetSecondFactors(actor: RequestUser, userId: number, context: RequestContext): Promise<void>;
+}
+
+export function createSecondFactorService(deps: AuthDeps): SecondFactorService {
+  return {
+    mfaStatus: (user) => secondFactor.mfaStatus(deps, user),
+    setupTotp: (user, password, deviceToken, context) => secondFactor.setupTotp(deps, user, password, deviceToken, context),
+    confirmTotp: (user, code, context) => secondFactor.confirmTotp(deps, user, code, context),
+    removeTotp: (user, proof, context) => secondFactor.removeTotp(deps, user, proof, context),
+    loginWithSecondFactor: (mfaToken, proof, context) => loginRules.loginWithSecondFactor(deps, mfaToken, proof, context),
+    reauthenticate: (user, proof, context) => freshAuth.reauthenticate(deps, user, proof, context),
+    resetSecondFactors: (actor, userId, context) => secondFactor.resetSecondFactors(deps, actor, userId, context),
+  };
+}
