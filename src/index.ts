@@ -63,6 +63,8 @@ export type { LoginTiming } from './notebook/login-timing';
 export { startMailCatcher, tokenOf } from './notebook/mail-catcher';
 export type { MailCatcher, CaughtMail } from './notebook/mail-catcher';
 export { caughtMailHtml, measureForgotTiming } from './notebook/mail-view';
+export { startMailLab } from './notebook/mail-lab';
+export type { MailLab } from './notebook/mail-lab';
 export type { ForgotTiming } from './notebook/mail-view';
 export { formatOutbox } from './mail/outbox-view';
 export type { OutboxRecord, OutboxStatus, MailDraft, MailMessage } from './db/mail-store';
