@@ -29,6 +29,10 @@ export interface MailCatcher {
   start(): Promise<void>;
   /** Resolves once `count` messages (in all) have arrived; rejects after `timeoutMs`. */
   waitFor(count: number, timeoutMs?: number): Promise<CaughtMail[]>;
+  /** The messages to `to` (with `subject`, if given), in order of arrival. */
+  messagesTo(to: string, subject?: string): CaughtMail[];
+  /** Resolves with the `nth` (default 1) message to `to` (with `subject`, if given) once it has arrived. */
+  waitForMessageTo(to: string, options?: { subject?: string; nth?: number; timeoutMs?: number }): Promise<CaughtMail>;
   close(): Promise<void>;
 }
 
@@ -89,6 +93,28 @@ export async function startMailCatcher(options: { port?: number } = {}): Promise
       },
     });
 
+  const messagesTo = (to: string, subject?: string) => messages.filter((mail) => mail.to === to && (subject === undefined || mail.subject === subject));
+
+  /** Resolves with what `found` returns once it returns something; rejects after `timeoutMs`. */
+  function until<T>(found: () => T | null, timeoutMs = 10_000, what = 'the messages'): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const value = found();
+        if (value === null) return false;
+        clearTimeout(timer);
+        waiters = waiters.filter((each) => each !== wake);
+        resolve(value);
+        return true;
+      };
+      const wake = () => void check();
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((each) => each !== wake);
+        reject(new Error(`waited ${timeoutMs} ms for ${what}; ${messages.length} messages arrived in all`));
+      }, timeoutMs);
+      if (!check()) waiters.push(wake);
+    });
+  }
+
   let server = create();
   const listen = () =>
     new Promise<void>((resolve, reject) => {
@@ -125,22 +151,11 @@ export async function startMailCatcher(options: { port?: number } = {}): Promise
       await listen();
       listening = true;
     },
-    waitFor(count, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (messages.length < count) return false;
-          clearTimeout(timer);
-          waiters = waiters.filter((each) => each !== wake);
-          resolve(messages.slice());
-          return true;
-        };
-        const wake = () => void check();
-        const timer = setTimeout(() => {
-          waiters = waiters.filter((each) => each !== wake);
-          reject(new Error(`waited ${timeoutMs} ms for ${count} messages; ${messages.length} arrived`));
-        }, timeoutMs);
-        if (!check()) waiters.push(wake);
-      });
+    waitFor: async (count, timeoutMs) => (await until(() => (messages.length >= count ? messages.slice() : null), timeoutMs, `${count} messages`)),
+    messagesTo,
+    waitForMessageTo(to, { subject, nth = 1, timeoutMs } = {}) {
+      const what = `message ${nth} to ${to}${subject ? ` "${subject}"` : ''}`;
+      return until(() => messagesTo(to, subject)[nth - 1] ?? null, timeoutMs, what);
     },
     close: stop,
   };

@@ -1,21 +1,12 @@
 // Reading what arrived at the test SMTP server: the messages to one address, waiting for the next
-// one, and the token of its link.
+// one (the catcher's own functions, named for the tests), and the token of its link.
 import { tokenOf, type CaughtMail, type TestSmtpServer } from '../fixtures/smtp-server';
 
-export const mailsTo = (smtp: TestSmtpServer, address: string, subject?: string): CaughtMail[] =>
-  smtp.messages.filter((mail) => mail.to === address && (subject === undefined || mail.subject === subject));
+export const mailsTo = (smtp: TestSmtpServer, address: string, subject?: string): CaughtMail[] => smtp.messagesTo(address, subject);
 
 /** Waits for the `nth` (1 by default) message to `address` with `subject`, and returns it. */
-export async function waitForMail(smtp: TestSmtpServer, address: string, subject?: string, options: { nth?: number; timeoutMs?: number } = {}): Promise<CaughtMail> {
-  const nth = options.nth ?? 1;
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  for (;;) {
-    const found = mailsTo(smtp, address, subject);
-    if (found.length >= nth) return found[nth - 1];
-    if (Date.now() > deadline) throw new Error(`message ${nth} to ${address}${subject ? ` "${subject}"` : ''} did not arrive (${found.length} did)`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export const waitForMail = (smtp: TestSmtpServer, address: string, subject?: string, options: { nth?: number; timeoutMs?: number } = {}): Promise<CaughtMail> =>
+  smtp.waitForMessageTo(address, { subject, ...options });
 
 /** The token of a message's link; throws when there is none. */
 export function tokenIn(mail: CaughtMail): string {

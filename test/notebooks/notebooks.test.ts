@@ -68,6 +68,7 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
       '06-public-url.ipynb',
       '07-automated-tests.ipynb',
       '08-manual-testing.ipynb',
+      '10-email.ipynb',
       '11-signing-keys.ipynb',
     ]);
   });
@@ -164,6 +165,23 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
     expect(tally.rich['text/html'].match(/<tr style="background:#e8f5e9">/g)).toHaveLength(13);
     expect(tally.rich['text/html']).toMatch(/<td[^>]*>10\. Brute force: the 6th guess is locked out<\/td><td[^>]*>429<\/td><td[^>]*>429<\/td><td[^>]*>\d+<\/td>/); // Retry-After
     expect(notebook.again.text).toContain('five wrong guesses answered: 401, 401, 401, 401, 401');
+  }, NOTEBOOK_TIMEOUT_MS);
+
+  it('10 email: verification, a reset end to end, the same forgot answer for everyone, an SMTP outage that loses nothing', async () => {
+    const notebook = await run('10-email.ipynb');
+    expectCleanRun(notebook);
+    expect(notebook.again.text).toMatch(/SMTP on smtp:\/\/127\.0\.0\.1:\d+; authbook on http:\/\/127\.0\.0\.1:\d+/);
+    expect(notebook.again.text).toContain('✓ email_verified: false before the link, true after');
+    expect(notebook.again.text).toContain('✓ her old session 401, the old password 401, the new one 200');
+    expect(notebook.again.text).toContain('✓ one answer, status and body, for both kinds of address');
+    expect(notebook.again.text).toContain('✓ with SMTP down the request still answers 202');
+    expect(notebook.again.text).toMatch(/✓ after the outage: 1 reset message for Alan/);
+    expect(notebook.again.text).toContain('✓ first link 400, second link 200');
+    expect(notebook.again.text).toContain('✓ the refused address has a failed message');
+    expect(notebook.again.text).not.toContain('✗');
+    const html = notebook.again.richOf('text/html');
+    expect(html).toContain('<b>Subject:</b> Reset your password');
+    expect(html).toMatch(/\/app\/reset#token=[A-Za-z0-9_-]{43}/);
   }, NOTEBOOK_TIMEOUT_MS);
 
   it('11 signing keys: the JWKS, a notes API trusting it, a rotation, a forgery refused, the revocation trade-off', async () => {
