@@ -95,7 +95,7 @@ describe('GET /openapi.json', () => {
   it('operations without a body document none, and the server agrees with each documented body', async () => {
     const admin = await loginAdmin(server);
     const withBody = documented().filter((key) => operation(key).requestBody);
-    expect(withBody).toEqual(['DELETE /users/me/mfa/totp', 'PATCH /admin/users/{id}', 'POST /login', 'POST /login/mfa', 'POST /register', 'POST /token/refresh', 'POST /users/me/mfa/totp/confirm', 'POST /users/me/mfa/totp/setup', 'POST /users/me/password', 'POST /users/me/reauthenticate']);
+    expect(withBody).toEqual(['DELETE /users/me/mfa/totp', 'PATCH /admin/users/{id}', 'POST /login', 'POST /login/mfa', 'POST /register', 'POST /token/refresh', 'POST /users/me/mfa/totp/confirm', 'POST /users/me/mfa/totp/setup', 'POST /users/me/password', 'POST /users/me/reauthenticate', 'POST /webauthn/login/options', 'POST /webauthn/login/verify', 'POST /webauthn/register/verify']);
     for (const key of withBody) {
       const [method, template] = key.split(' ');
       const schema = operation(key).requestBody.content['application/json'].schema;
