@@ -4,13 +4,15 @@
 // alone then cannot lock the owner out or plant a factor of its own. An account with a second factor
 // re-authenticates with it (a code, or a passkey): the password alone would bring back the very risk
 // the factor removes.
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { RequestUser } from '../db/store';
 import { auditEntry, type AuthDeps, type RequestContext } from './deps';
 import { AuthError } from './errors';
+import { verifyPasskeyAssertion } from './passkey-assertion';
 import { checkPasswordAttempt } from './password-attempts';
 import { checkSecondFactor, type SecondFactorProof } from './second-factor-check';
 
-export type Reauthentication = { password: string; deviceToken?: string | null } | SecondFactorProof;
+export type Reauthentication = { password: string; deviceToken?: string | null } | { passkey: AuthenticationResponseJSON } | SecondFactorProof;
 
 export const REAUTHENTICATION_MESSAGE = 'This action needs a recent sign-in: re-authenticate (POST /users/me/reauthenticate) and try again';
 
@@ -38,8 +40,13 @@ export async function markFresh(deps: AuthDeps, user: RequestUser, context: Requ
   await deps.store.markSessionAuthenticated(user.id, user.sessionId, deps.now(), audit);
 }
 
-/** POST /users/me/reauthenticate with a password, or (with a second factor on) a TOTP or recovery code. */
+/** POST /users/me/reauthenticate with a password, a passkey, or (with a second factor on) a TOTP or recovery code. */
 export async function reauthenticate(deps: AuthDeps, user: RequestUser, proof: Reauthentication, context: RequestContext): Promise<void> {
+  if ('passkey' in proof) {
+    const passkey = await verifyPasskeyAssertion(deps, proof.passkey);
+    if (passkey?.userId !== user.id) throw new AuthError('invalid_passkey', 'The passkey could not be verified as yours');
+    return markFresh(deps, user, context, 'passkey');
+  }
   if ('password' in proof) {
     if ((await deps.store.mfaStatus(user.id)).totp) {
       throw new AuthError('validation_error', 'This account has a second factor: re-authenticate with a code (or a passkey)', {

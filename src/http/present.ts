@@ -3,7 +3,7 @@
 import type { TokenGrant } from '../auth/deps';
 import type { OutboxRecord } from '../db/mail-store';
 import type { MfaChallenge } from '../auth/login';
-import type { MfaStatus } from '../db/mfa-store';
+import type { MfaStatus, PasskeyRecord } from '../db/mfa-store';
 import type { AuditRecord, RequestUser, SessionRecord, UserRecord } from '../db/store';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -27,6 +27,8 @@ export const me = (user: RequestUser) => ({
 });
 
 export const mfaStatus = (status: MfaStatus) => ({ totp: status.totp, passkeys: status.passkeys, recovery_codes_left: status.recoveryCodesLeft });
+
+export const passkey = (record: PasskeyRecord) => ({ id: record.id, name: record.name, created_at: iso(record.createdAt), last_used_at: iso(record.lastUsedAt) });
 
 /** /login's answer when a second factor is needed: no token, no refresh token. */
 export const mfaChallenge = (challenge: MfaChallenge) => ({

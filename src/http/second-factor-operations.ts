@@ -27,4 +27,10 @@ export const SECOND_FACTOR_OPERATIONS = {
     deviceToken: true,
   },
   'DELETE /admin/users/:id/mfa': { access: { permissions: [ADMIN_PERMISSION] }, params: schemas.userIdParam, ok: [200, '{message}; audited as mfa_reset_by_admin'], errors: [404] },
+  'POST /webauthn/register/options': { access: 'bearer', ok: [200, 'PublicKeyCredentialCreationOptionsJSON (resident key; the challenge is single-use, 5 minutes)'], errors: [FRESH] },
+  'POST /webauthn/register/verify': { access: 'bearer', body: mfa.passkeyRegistrationBody, ok: [200, '{passkey: {id, name, created_at, last_used_at}}'], errors: [401] },
+  'POST /webauthn/login/options': { access: 'public', body: mfa.passkeyLoginOptionsBody, ok: [200, 'PublicKeyCredentialRequestOptionsJSON (a single-use challenge, 5 minutes)'] },
+  'POST /webauthn/login/verify': { access: 'public', body: mfa.passkeyAssertion, ok: [200, LOGIN_ANSWER], errors: [401, 403, 429], cookieMode: 'issues' },
+  'GET /users/me/passkeys': { access: 'bearer', ok: [200, '{passkeys: [{id, name, created_at, last_used_at}]}'] },
+  'DELETE /users/me/passkeys/:id': { access: 'bearer', params: mfa.passkeyIdParam, ok: [200, '{message}'], errors: [FRESH, 404] },
 } as const satisfies Record<string, OperationSpec>;

@@ -29,6 +29,34 @@ export const secondFactorProofBody = z.strictObject(proofFields).refine(...exact
 
 export const loginMfaBody = z.strictObject({ mfa_token: mfaTokenField, ...proofFields }).refine(...exactlyOne(['code', 'recovery_code']));
 
+// WebAuthn's JSON (SimpleWebAuthn's RegistrationResponseJSON and AuthenticationResponseJSON): strict
+// at the top; inside `response` the fields the server reads are checked and the rest (browsers add
+// some) left to the library.
+const base64url = z.string().min(1).max(8192).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
+const credentialFields = {
+  id: base64url.max(1024),
+  rawId: base64url.max(1024),
+  type: z.literal('public-key'),
+  clientExtensionResults: z.record(z.string(), z.unknown()),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+};
+
+export const passkeyAssertion = z.strictObject({
+  ...credentialFields,
+  response: z.looseObject({ clientDataJSON: base64url, authenticatorData: base64url, signature: base64url, userHandle: base64url.max(1024).optional() }),
+});
+
+export const passkeyRegistrationBody = z.strictObject({
+  ...credentialFields,
+  response: z.looseObject({ clientDataJSON: base64url, attestationObject: base64url, transports: z.array(z.string().max(32)).max(10).optional() }),
+  /** Ours, not WebAuthn's: what the list calls this passkey. */
+  name: z.string().trim().min(1).max(64).optional(),
+});
+
+export const passkeyLoginOptionsBody = z.strictObject({});
+
+export const passkeyIdParam = z.strictObject({ id: base64url.max(1024) });
+
 export const reauthenticateBody = z
-  .strictObject({ password: passwordField.optional(), ...proofFields })
-  .refine(...exactlyOne(['password', 'code', 'recovery_code']));
+  .strictObject({ password: passwordField.optional(), passkey: passkeyAssertion.optional(), ...proofFields })
+  .refine(...exactlyOne(['password', 'passkey', 'code', 'recovery_code']));

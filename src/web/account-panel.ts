@@ -3,6 +3,7 @@
 import { call } from './api.js';
 import { byId, el, say, when } from './dom.js';
 import { clearFormErrors, formBody } from './form-errors.js';
+import type { MfaSummary } from './second-factor-panel.js';
 
 export interface Me {
   id: number;
@@ -12,6 +13,7 @@ export interface Me {
   role: string;
   permissions: string[];
   created_at: string | null;
+  mfa: MfaSummary;
 }
 
 interface Session {

@@ -79,10 +79,13 @@ export function refreshSession(): Promise<boolean> {
   return refreshing;
 }
 
-/** Logs in or registers: the server answers the access token in JSON and the refresh token as a cookie. */
-export async function startSession<T extends Grant>(path: '/login' | '/register', body: unknown): Promise<T> {
-  const grant = (await send('POST', path, body, { 'x-refresh-cookie': '1' })) as T;
-  accessToken = grant.token ?? null; // none when the address must be verified first (REQUIRE_VERIFIED_EMAIL)
+/** Where a session starts: the server answers the access token in JSON and the refresh token as a cookie. */
+export type SignInPath = '/login' | '/register' | '/login/mfa' | '/webauthn/login/verify';
+
+/** Logs in or registers. /login may answer a second-factor challenge instead (no token: none is kept). */
+export async function startSession<T>(path: SignInPath, body: unknown): Promise<T> {
+  const grant = (await send('POST', path, body, { 'x-refresh-cookie': '1' })) as T & Partial<Grant>;
+  if (grant.token) accessToken = grant.token;
   return grant;
 }
 

@@ -6,6 +6,7 @@ import { loadMe, loadSessions, renderMe, setUpPasswordForm, type AccountHooks, t
 import { ApiError, call, forgetSession, isSignedIn, refreshSession, startSession } from './api.js';
 import { byId, say } from './dom.js';
 import { landOnVerification, renderEmailState, setUpEmailForm, setUpPasswordReset } from './email-forms.js';
+import { askForCode, askToReauthenticate, renderSecondFactor, resetSignIn, setUpSecondFactor, type SecondFactorHooks } from './second-factor-panel.js';
 import { clearFormErrors, formBody, showFormError } from './form-errors.js';
 
 type View = 'signed-out' | 'signed-in' | 'switching';
@@ -24,6 +25,7 @@ function show(view: View): void {
 
 function signedOut(message: string, tone: 'info' | 'error' = 'info'): void {
   forgetSession();
+  resetSignIn();
   me = null;
   show('signed-out');
   say(notice, message, tone);
@@ -33,6 +35,7 @@ function signedOut(message: string, tone: 'info' | 'error' = 'info'): void {
 async function fail(error: unknown, where: HTMLElement): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof ApiError && error.status === 401) return signedOut(`Your session has ended: ${message}`, 'error');
+  if (error instanceof ApiError && error.code === 'reauthentication_required') return askToReauthenticate(message);
   if (error instanceof ApiError && error.status === 403) {
     say(notice, message, 'error');
     return showAccount(); // a permission may have been taken away: ask who I am now
@@ -51,6 +54,15 @@ async function logout(): Promise<void> {
 }
 
 const hooks: AccountHooks = { fail, logout, notify: (message) => say(notice, message) };
+const secondFactorHooks: SecondFactorHooks = {
+  fail,
+  notify: hooks.notify,
+  reloadAccount: () => showAccount(),
+  signedIn: async (message) => {
+    say(notice, message);
+    await showAccount();
+  },
+};
 const admin = createAdminPanel({ fail, reloadAccount: showAccount, myId: () => me?.id ?? null });
 
 async function showAccount(): Promise<void> {
@@ -63,7 +75,7 @@ async function showAccount(): Promise<void> {
     const isAdmin = me.permissions.includes('admin');
     byId('admin-users').hidden = !isAdmin;
     byId('admin-audit').hidden = !isAdmin;
-    await Promise.all([loadSessions(hooks), ...(isAdmin ? [admin.loadUsers(1), admin.loadAudit(1)] : [])]);
+    await Promise.all([loadSessions(hooks), renderSecondFactor(me.mfa, secondFactorHooks), ...(isAdmin ? [admin.loadUsers(1), admin.loadAudit(1)] : [])]);
   } catch (error) {
     await fail(error, notice);
   }
@@ -81,8 +93,10 @@ function setUpSignInForm(id: string, path: '/login' | '/register'): void {
       signedOut('');
     }
     try {
-      const { message } = await startSession<{ token: string; expires_in: number; message: string }>(path, formBody(form));
+      const answer = await startSession<{ message: string; mfa_required?: boolean; mfa_token?: string }>(path, formBody(form));
       form.reset();
+      if (answer.mfa_token) return askForCode(answer.mfa_token); // the password was right: now the second factor
+      const { message } = answer;
       say(notice, message);
       if (isSignedIn()) await showAccount();
     } catch (error) {
@@ -97,6 +111,7 @@ function setUpControls(): void {
   setUpPasswordForm(hooks);
   setUpPasswordReset(notice);
   setUpEmailForm(fail);
+  setUpSecondFactor(secondFactorHooks);
   byId('logout').addEventListener('click', () => void logout());
   byId('whoami-refresh').addEventListener('click', () => void showAccount());
   byId('switch-account').addEventListener('click', () => {

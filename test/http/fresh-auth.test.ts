@@ -73,4 +73,28 @@ describe('the fresh-authentication gate', () => {
     const challenge = await server.request('POST', '/login', { body: { email: user.email, password: user.password } });
     expect((await reauthenticate(challenge.body.mfa_token, { code: codeAt(secret) })).status).toBe(401);
   });
+
+  it('7.5.1 passkey registration options and passkey removal need a fresh authentication', async () => {
+    const user = await registerUser(server);
+    const options = await server.request('POST', '/webauthn/register/options', { token: user.token, body: {} });
+    expect(options.status).toBe(200);
+    expect(options.body).toMatchObject({ rp: { id: 'localhost' }, authenticatorSelection: { residentKey: 'required' }, challenge: expect.any(String) });
+    await stale();
+    expect((await server.request('POST', '/webauthn/register/options', { token: user.token, body: {} })).body.error).toBe('reauthentication_required');
+    expect((await server.request('DELETE', '/users/me/passkeys/abc', { token: user.token })).body.error).toBe('reauthentication_required');
+    expect((await server.request('GET', '/users/me/passkeys', { token: user.token })).body).toEqual({ passkeys: [] });
+  });
+});
+
+describe('passkey sign-in without a browser', () => {
+  it('6.3.3 options carry a single-use challenge for the RP ID; an assertion for no challenge of ours is refused', async () => {
+    const options = await server.request('POST', '/webauthn/login/options', { body: {} });
+    expect(options.status).toBe(200);
+    expect(options.body).toMatchObject({ rpId: 'localhost', challenge: expect.stringMatching(/^[\w-]{20,}$/) });
+    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: 'not-a-challenge-we-issued', origin: 'http://localhost' })).toString('base64url');
+    const forged = { id: 'abc', rawId: 'abc', type: 'public-key', clientExtensionResults: {}, response: { clientDataJSON, authenticatorData: 'AAAA', signature: 'AAAA' } };
+    const refused = await server.request('POST', '/webauthn/login/verify', { body: forged });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe('invalid_passkey');
+  });
 });

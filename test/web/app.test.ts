@@ -246,6 +246,7 @@ describe('the web page at /app', () => {
       ['current_password', 'password', 'current-password'],
       ['new_password', 'password', 'new-password'],
       ['password', 'password', 'current-password'], // the address change
+      ['password', 'password', 'current-password'], // the authenticator-app set-up asks for it again
     ]);
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.evaluate(() => navigator.clipboard.writeText('a pasted passphrase'));

@@ -111,6 +111,9 @@ describe('GET /openapi.json', () => {
       'POST /users/me/mfa/totp/setup',
       'POST /users/me/password',
       'POST /users/me/reauthenticate',
+      'POST /webauthn/login/options',
+      'POST /webauthn/login/verify',
+      'POST /webauthn/register/verify',
     ]);
     for (const key of withBody) {
       const [method, template] = key.split(' ');

@@ -42,6 +42,12 @@ export const ENDPOINTS = {
   'DELETE /users/me/mfa/totp': 'Remove TOTP (fresh authentication and a code)',
   'POST /users/me/reauthenticate': 'Prove who you are again (password, or a code): sensitive actions for REAUTH_MAX_AGE',
   'DELETE /admin/users/:id/mfa': "Remove a user's second factors (a lost phone), audited",
+  'POST /webauthn/register/options': 'Passkey registration options (fresh authentication)',
+  'POST /webauthn/register/verify': "Register a passkey with the browser's answer",
+  'POST /webauthn/login/options': 'Passkey sign-in options (a single-use challenge)',
+  'POST /webauthn/login/verify': 'Sign in with a passkey: the normal login answer, no TOTP asked',
+  'GET /users/me/passkeys': "List the caller's passkeys",
+  'DELETE /users/me/passkeys/:id': 'Remove a passkey (fresh authentication)',
 } as const satisfies Record<string, string>;
 
 export type EndpointKey = keyof typeof ENDPOINTS;

@@ -1,12 +1,14 @@
 // The second factor's endpoints: TOTP set-up, confirmation and removal and re-authentication (under
 // /users/me, mounted by meRoutes behind its guard), the second step of a login, and the admin's
 // reset (mounted by adminRoutes behind its guard).
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { Router } from 'express';
 import type { AuthService } from '../../auth/auth-service';
 import { createBrowserCookies } from '../browser-cookies';
 import * as present from '../present';
 import { contextOf, currentUser, parseWith } from '../request-context';
 import { userIdParam } from '../schemas';
+import { passkeyMeRoutes, passkeyRoutes } from './passkey-routes';
 import { loginMfaBody, proofOf, reauthenticateBody, secondFactorProofBody, totpConfirmBody, totpSetupBody } from '../second-factor-schemas';
 
 /** /users/me/mfa/... and /users/me/reauthenticate; the caller is authenticated already. */
@@ -36,15 +38,21 @@ export function secondFactorMeRoutes(auth: AuthService): Router {
 
   router.post('/users/me/reauthenticate', async (req, res) => {
     const body = parseWith(reauthenticateBody, req.body);
-    const proof = body.password !== undefined ? { password: body.password, deviceToken: cookies.deviceTokenOf(req) } : proofOf(body);
+    const proof =
+      body.password !== undefined
+        ? { password: body.password, deviceToken: cookies.deviceTokenOf(req) }
+        : body.passkey !== undefined
+          ? { passkey: body.passkey as unknown as AuthenticationResponseJSON }
+          : proofOf(body);
     await auth.reauthenticate(currentUser(res), proof, contextOf(req));
     res.json({ message: 'Re-authenticated', fresh_for_seconds: auth.config.secondFactor.reauthMaxAgeSeconds });
   });
 
+  router.use(passkeyMeRoutes(auth));
   return router;
 }
 
-/** POST /login/mfa: the second step of a password login. */
+/** POST /login/mfa (the second step of a password login) and the passkey endpoints under /webauthn. */
 export function secondFactorLoginRoutes(auth: AuthService): Router {
   const router = Router();
   const cookies = createBrowserCookies(auth.config);
@@ -55,6 +63,7 @@ export function secondFactorLoginRoutes(auth: AuthService): Router {
     res.json({ message: 'Login successful', user: present.userSummary(grant.user), ...cookies.deliver(req, res, grant) });
   });
 
+  router.use(passkeyRoutes(auth));
   return router;
 }
 

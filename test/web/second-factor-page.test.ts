@@ -1,0 +1,164 @@
+// The second factor on the page, in headless Chromium with a CDP virtual authenticator (the one test
+// double: the machine has no security key), at http://localhost:PORT (an RP ID cannot be an IP):
+// TOTP set-up with the QR code, recovery codes shown once, the code at sign-in; adding a passkey
+// and signing in with it, no password and no code; a replayed assertion and an older counter refused;
+// the re-authentication a stale sign-in is asked for.
+// page.evaluate callbacks run in the browser: they need the DOM types
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { codeAt } from '../helpers/second-factor';
+import { newUser, startTestServer, type TestServer } from '../helpers/test-server';
+import { freePort } from '../notebooks/free-port';
+import { launchChromium, pageProblems, screenshot } from './browser';
+
+const REAUTH_SECONDS = 3;
+let server: TestServer;
+let origin: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const seen = pageProblems();
+
+beforeAll(async () => {
+  const port = await freePort();
+  origin = `http://localhost:${port}`;
+  [server, browser] = await Promise.all([startTestServer({ PORT: String(port), REAUTH_MAX_AGE: `${REAUTH_SECONDS}s` }), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+  expect(seen.problems.splice(0)).toEqual([]);
+});
+
+/** A page at http://localhost:PORT/app with a virtual platform authenticator that holds resident keys. */
+async function openPage(): Promise<Page> {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = seen.watch(await context.newPage());
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  await page.goto(`${origin}/app`);
+  await page.locator('body[data-view]').waitFor({ state: 'attached' });
+  return page;
+}
+
+type User = ReturnType<typeof newUser>;
+const signedIn = (page: Page, user: User) => page.locator('#whoami-facts dd').getByText(user.username, { exact: true }).waitFor();
+
+async function register(page: Page, user: User): Promise<void> {
+  await page.fill('#register-username', user.username);
+  await page.fill('#register-email', user.email);
+  await page.fill('#register-password', user.password);
+  await page.click('#register-form button[type=submit]');
+  await signedIn(page, user);
+}
+
+async function logOut(page: Page): Promise<void> {
+  await page.click('#logout');
+  await page.locator('body[data-view="signed-out"]').waitFor();
+}
+
+async function addPasskey(page: Page): Promise<void> {
+  await page.click('#passkey-add');
+  await page.locator('#passkeys li').first().waitFor();
+}
+
+describe('TOTP on the page', () => {
+  it('6.3.3 set up with the QR code, recovery codes shown once, a code asked after the password at sign-in', async () => {
+    const user = newUser();
+    const page = await openPage();
+    await register(page, user);
+    expect(await page.locator('#mfa-status').textContent()).toBe('Authenticator app: off');
+    await page.fill('#totp-setup-password', user.password);
+    await page.click('#totp-setup-form button[type=submit]');
+    await page.locator('#totp-enrol').waitFor();
+    expect(await page.getAttribute('#totp-qr', 'src')).toMatch(/^data:image\/svg\+xml/);
+    expect(await page.locator('#totp-qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const secret = (await page.locator('#totp-secret').textContent())!;
+    await screenshot(page, 'mfa-1-totp-qr');
+    await page.fill('#totp-confirm-code', codeAt(secret, -1));
+    await page.click('#totp-confirm-form button[type=submit]');
+    await page.locator('#recovery-codes').waitFor();
+    expect(await page.locator('#recovery-code-list li').count()).toBe(10);
+    await page.locator('#mfa-status', { hasText: 'Authenticator app: on · 10 recovery code(s) left' }).waitFor();
+    await screenshot(page, 'mfa-2-recovery-codes');
+    await page.reload();
+    await signedIn(page, user);
+    expect(await page.isVisible('#recovery-codes')).toBe(false); // shown once
+
+    await logOut(page);
+    await page.fill('#login-email', user.email);
+    await page.fill('#login-password', user.password);
+    await page.click('#login-form button[type=submit]');
+    await page.locator('#mfa-form').waitFor();
+    expect(await page.isVisible('#login-form')).toBe(false);
+    await page.fill('#mfa-code', '000000' === codeAt(secret) ? '111111' : '000000');
+    await page.click('#mfa-form button[type=submit]');
+    await page.locator('#mfa-form .form-error', { hasText: 'Invalid or already used code' }).waitFor();
+    await page.fill('#mfa-code', codeAt(secret));
+    await page.click('#mfa-form button[type=submit]');
+    await signedIn(page, user);
+  });
+});
+
+describe('passkeys on the page', () => {
+  it('6.3.3 add a passkey, then sign in with it alone: no password, no code', async () => {
+    const user = newUser();
+    const page = await openPage();
+    await register(page, user);
+    await addPasskey(page);
+    expect(await page.locator('#passkeys li').textContent()).toContain('Passkey 1');
+    await screenshot(page, 'mfa-3-passkey-added');
+    await logOut(page);
+    await page.click('#passkey-login');
+    await signedIn(page, user);
+    const me = await server.request('POST', '/login', { body: { email: user.email, password: user.password } });
+    expect(me.body.token).toEqual(expect.any(String)); // a passkey is not a second step of the password
+  });
+
+  it('6.3.3 a replayed assertion is refused, and so is an older one after a newer counter was seen', async () => {
+    const user = newUser();
+    const page = await openPage();
+    await register(page, user);
+    await addPasskey(page);
+    const statuses = await page.evaluate(async () => {
+      const assertion = async () => {
+        const options = await (await fetch('/webauthn/login/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+        const credential = (await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) })) as PublicKeyCredential;
+        return credential.toJSON();
+      };
+      const verify = async (body: unknown) =>
+        (await fetch('/webauthn/login/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+      const once = await assertion();
+      const replay = [await verify(once), await verify(once)];
+      const older = await assertion();
+      const newer = await assertion();
+      return { replay, counter: [await verify(newer), await verify(older)] };
+    });
+    expect(statuses).toEqual({ replay: [200, 401], counter: [200, 401] });
+  });
+
+  it('7.5.1 a stale sign-in is asked to re-authenticate before adding a passkey; removing one needs it too', async () => {
+    const user = newUser();
+    const page = await openPage();
+    await register(page, user);
+    await addPasskey(page);
+    await page.waitForTimeout(REAUTH_SECONDS * 1000 + 200); // let the sign-in age past REAUTH_MAX_AGE
+    await page.click('#passkey-add');
+    await page.locator('#reauth-form').waitFor();
+    await screenshot(page, 'mfa-4-reauthenticate');
+    await page.fill('#reauth-proof', user.password);
+    await page.click('#reauth-form button[type=submit]');
+    await page.locator('#mfa-status', { hasText: 'Re-authenticated: try again' }).waitFor();
+    await page.locator('#passkeys li').first().getByRole('button', { name: 'Remove' }).click();
+    await page.locator('#notice', { hasText: 'Passkey removed' }).waitFor();
+    expect(await page.locator('#passkeys li').count()).toBe(0);
+  });
+});
