@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, registerKernel } from '../../src/notebook/kernel-spec';
+import { openDatabase } from '../../src/db/sqlite/open-database';
 import { VERSION } from '../../src/version';
 import { startLocaltunnelServer, type FakeLocaltunnelServer } from '../fixtures/localtunnel-server';
 import { freePort } from './free-port';
@@ -100,7 +101,13 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
     for (const table of ['roles', 'permissions', 'role_permissions', 'users', 'sessions', 'refresh_tokens', 'rate_limits', 'login_attempts', 'audit_log']) {
       expect(html).toContain(`font-weight="bold">${table}</text>`);
     }
-    expect(html.match(/<path d="M/g)).toHaveLength(5); // role_permissions x2, users, sessions, refresh_tokens
+    // One arrow per foreign key of the schema, as a fresh database reports them.
+    const db = openDatabase(':memory:');
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+    const foreignKeys = tables.reduce((sum, table) => sum + db.prepare('SELECT * FROM pragma_foreign_key_list(?)').all(table).length, 0);
+    db.close();
+    expect(foreignKeys).toBeGreaterThanOrEqual(5); // role_permissions x2, users, sessions, refresh_tokens, and what later issues added
+    expect(html.match(/<path d="M/g)).toHaveLength(foreignKeys);
     expect(html).toContain('<td style="text-align:left">Administrator with full permissions</td>');
     expect(notebook.again.text).toMatch(/✓ ADA_[0-9A-F]{6}@EXAMPLE\.COM: email_taken/);
     expect(notebook.again.text).toMatch(/✓ mallory_[0-9a-f]{6}@example\.com: unknown_role/);
