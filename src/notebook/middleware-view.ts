@@ -23,6 +23,10 @@ const routeOf = (layer: Layer): string | null =>
         .join('/')} ${layer.route.path}`
     : null;
 
+/** The routes of a router's stack, those of routers mounted inside it included. */
+const routesOf = (stack: Layer[]): string[] =>
+  stack.flatMap((layer) => (layer.route ? [routeOf(layer)!] : layer.handle.stack ? routesOf(layer.handle.stack) : []));
+
 /**
  * @example
  * tslab.display.html(htmlTable(middlewareRows(createApp({ auth }))));
@@ -32,8 +36,9 @@ export function middlewareRows(app: Express): MiddlewareRow[] {
   const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack;
   return stack.map((layer, index) => {
     const inner = layer.handle.stack ?? [];
-    const routes = inner.map(routeOf).filter((route): route is string => route !== null);
-    const guards = inner.length - routes.length;
+    const routes = routesOf(inner);
+    // A router mounted inside (e.g. the second-factor routes) adds routes, not a guard.
+    const guards = inner.filter((each) => !each.route && !each.handle.stack).length;
     const answers = routes.length === 0 ? '' : `${routes.join(', ')}${guards > 0 ? `  (behind ${guards} guard${guards > 1 ? 's' : ''})` : ''}`;
     return { position: index + 1, name: layer.name === '<anonymous>' ? '(unnamed)' : layer.name, answers };
   });
