@@ -174,6 +174,22 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
     expect(notebook.again.text).toContain('five wrong guesses answered: 401, 401, 401, 401, 401');
   }, NOTEBOOK_TIMEOUT_MS);
 
+  it('09 second factor: TOTP set-up with the QR code, a login in two steps, a replay and a spent recovery code refused, the password alone gets no access', async () => {
+    const notebook = await run('09-second-factor.ipynb');
+    expectCleanRun(notebook);
+    for (const line of [
+      '✓ set-up answers a secret and a QR code: 200',
+      '✓ the password answers mfa_required, no token',
+      '✓ the code answers the tokens: 200',
+      '✓ the same code again is refused: 401',
+      '✓ a recovery code works once: 200',
+      '✓ and is refused the second time: 401',
+      '✓ /users/me refuses the mfa_token: 401',
+    ]) expect(notebook.again.text).toContain(line);
+    expect(notebook.again.text).not.toContain('✗');
+    expect(notebook.again.richOf('text/html')).toContain('<svg');
+  }, NOTEBOOK_TIMEOUT_MS);
+
   it('10 email: verification, a reset end to end, the same forgot answer for everyone, an SMTP outage that loses nothing', async () => {
     const notebook = await run('10-email.ipynb');
     expectCleanRun(notebook);
