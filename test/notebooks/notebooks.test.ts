@@ -69,6 +69,7 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
       '06-public-url.ipynb',
       '07-automated-tests.ipynb',
       '08-manual-testing.ipynb',
+      '09-second-factor.ipynb',
       '10-email.ipynb',
       '11-signing-keys.ipynb',
     ]);
