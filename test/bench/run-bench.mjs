@@ -11,8 +11,8 @@
 //                                 [--database-url postgres://...] [--workers 1] [--rounds 5]
 //                                 [--skip-quiet] [--skip-hs256] [--flags '--max-old-space-size=128 ...'] [--profile DIR]
 //                                 [--report DIR] [--users-me-only]
-// --flags replaces npm start's node flags (to compare others); --profile writes a CPU profile of the
-// shipped server (node --cpu-prof) into DIR, to open in Chrome DevTools.
+// --flags replaces npm start's node flags (to compare others); --profile writes a CPU profile of each
+// authbook server (node --cpu-prof, named <users>-<store>-<variant>.cpuprofile) into DIR, for Chrome DevTools.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -69,6 +69,30 @@ function report(name, fields) {
 function peakRssMb(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+const TICK_MS = 10; // /proc's clock ticks (USER_HZ = 100 on Linux)
+/** CPU time a process has used so far, in ms: its main thread, and its other threads (libuv's pool, GC helpers). */
+function cpuMs(pid) {
+  let main = 0;
+  let other = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    const fields = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
+    if (Number(tid) === pid) main += ms;
+    else other += ms;
+  }
+  return { main, other };
+}
+
+/** Load on `port` with `tokens`, and the CPU the server `pid` spent per request meanwhile (µs, main thread and others). */
+async function measuredLoad(pid, port, tokens) {
+  const before = cpuMs(pid);
+  const result = await withToken(port, tokens, 50);
+  const after = cpuMs(pid);
+  const requests = result.requests.total;
+  result.cpuUsPerRequest = { main: round(((after.main - before.main) * 1000) / requests), other: round(((after.other - before.other) * 1000) / requests) };
+  return result;
 }
 
 function load(options) {
@@ -151,13 +175,13 @@ async function benchScale(users, hashMs) {
   if (!args['skip-quiet']) variants.push({ name: 'quiet', env: { LOG_LEVEL: 'silent' }, logged: false });
   if (!args['skip-hs256']) variants.push({ name: 'hs256', env: { ACCESS_TOKEN_ALG: 'HS256' }, logged: true });
   const servers = {}; // `${store}/${variant}` -> { port, child, logFile, tokens }
-  const extraFlags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
+  const profileFlags = (name) => (args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`, `--cpu-prof-name=${users}-${name}.cpuprofile`] : []);
   for (const store of STORES) {
     let refreshTokens = seeded.refreshTokens;
     for (const variant of variants) {
       const env = { ...serverEnv, ...(store === 'postgres' && { DATABASE_URL: scratch.url }), ...variant.env };
       const logFile = variant.logged ? path.join(dir, `${store}-${variant.name}.log`) : undefined;
-      const server = await startAuthbook(env, { flags: FLAGS, extraFlags: variant.name === 'shipped' ? extraFlags : [], logFile });
+      const server = await startAuthbook(env, { flags: FLAGS, extraFlags: profileFlags(`${store}-${variant.name}`), logFile });
       // Tokens this server signed itself (its algorithm, its key): one refresh per seeded session,
       // whose new refresh tokens the next server spends for its own.
       const minted = await mintByRefresh(server.port, refreshTokens);
@@ -173,20 +197,23 @@ async function benchScale(users, hashMs) {
     // Every server in each round: a noisy machine slows them all alike. Medians of the rounds.
     const runs = { baseline: [], ...Object.fromEntries(Object.keys(servers).map((key) => [key, []])) };
     for (let run = 0; run < ROUNDS_OF_LOAD; run++) {
-      runs.baseline.push(await withToken(baseline.port, seeded.accessTokens, 50));
-      for (const [key, server] of Object.entries(servers)) runs[key].push(await withToken(server.port, server.tokens, 50));
+      runs.baseline.push(await measuredLoad(baseline.child.pid, baseline.port, seeded.accessTokens));
+      for (const [key, server] of Object.entries(servers)) runs[key].push(await measuredLoad(server.child.pid, server.port, server.tokens));
     }
     const pick = (list) => list.find((r) => r.requests.average === median(list.map((x) => x.requests.average)));
     const ideal = pick(runs.baseline);
     const rate = (key) => (runs[key] ? pick(runs[key]).requests.average : undefined);
+    const medianCpu = (list) => ({ main: median(list.map((r) => r.cpuUsPerRequest.main)), other: median(list.map((r) => r.cpuUsPerRequest.other)) });
     for (const store of STORES) {
       const key = `${store}/shipped`;
+      // CPU per request holds still on a busy machine where req/s does not: each server's, and the ideal's.
+      const cpuUsPerRequest = Object.fromEntries(Object.keys(runs).filter((k) => k === 'baseline' || k.startsWith(`${store}/`)).map((k) => [k === 'baseline' ? 'ideal' : k.split('/')[1], medianCpu(runs[k])]));
       const me = pick(runs[key]);
       const versusSqlite = store === 'postgres' && runs['sqlite/shipped'] ? { sqliteReqPerSec: round(rate('sqlite/shipped')), versusSqlite: round(me.requests.average / rate('sqlite/shipped'), 3) } : {};
       const quietFields = runs[`${store}/quiet`] ? { quietReqPerSec: round(rate(`${store}/quiet`)), quietRatio: round(rate(`${store}/quiet`) / ideal.requests.average, 3), quietNon2xx: pick(runs[`${store}/quiet`]).non2xx } : {};
       const hsFields = runs[`${store}/hs256`] ? { hs256ReqPerSec: round(rate(`${store}/hs256`)), es256OverHs256: round(me.requests.average / rate(`${store}/hs256`), 3), hs256Non2xx: pick(runs[`${store}/hs256`]).non2xx } : {};
       const logBytes = fs.statSync(servers[key].logFile).size;
-      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(me.requests.average / ideal.requests.average, 3), rounds: ROUNDS_OF_LOAD, ratios: runs[key].map((r, i) => round(r.requests.average / runs.baseline[i].requests.average, 3)), logMb: round(logBytes / 1e6), ...quietFields, ...hsFields, ...versusSqlite });
+      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(me.requests.average / ideal.requests.average, 3), rounds: ROUNDS_OF_LOAD, ratios: runs[key].map((r, i) => round(r.requests.average / runs.baseline[i].requests.average, 3)), logMb: round(logBytes / 1e6), cpuUsPerRequest, ...quietFields, ...hsFields, ...versusSqlite });
     }
 
     const limit = (CORES * 1000) / hashMs;
