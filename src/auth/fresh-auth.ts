@@ -1,7 +1,7 @@
-// Fresh authentication ("sudo mode", ASVS 7.5): changing the password, removing a second factor,
-// adding or removing a passkey and ending another session need the session to have proved who it is
-// within REAUTH_MAX_AGE (its sign-in, or POST /users/me/reauthenticate since). A stolen access token
-// alone then cannot lock the owner out or plant a factor of its own. An account with a second factor
+// Fresh authentication ("sudo mode", ASVS 7.5): changing the password or the email address, removing
+// a second factor, adding or removing a passkey and ending another session need the session to have
+// proved who it is within REAUTH_MAX_AGE (its sign-in, or POST /users/me/reauthenticate since). A
+// stolen access token alone then cannot lock the owner out or plant a factor of its own. An account with a second factor
 // re-authenticates with it (a code, or a passkey): the password alone would bring back the very risk
 // the factor removes.
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ADMIN_PERMISSION } from '../db/store';
 import type { EndpointKey } from './routes/home-routes';
 import * as schemas from './schemas';
-import { SECOND_FACTOR_OPERATIONS } from './second-factor-operations';
+import { FRESH, SECOND_FACTOR_OPERATIONS } from './second-factor-operations';
 
 /** public: anyone; optional: a Bearer token changes what is allowed; bearer: any signed-in user; else the permissions needed. */
 export type Access = 'public' | 'optional' | 'bearer' | { permissions: readonly string[] };
@@ -70,15 +70,15 @@ export const OPERATIONS: Record<EndpointKey, OperationSpec> = {
   'POST /users/me/password': {
     access: 'bearer',
     body: schemas.changePasswordBody,
-    ok: [200, '{message, sessions_ended}; every other session ends'],
-    errors: [429],
+    ok: [200, '{message, sessions_ended}; every other session ends. Needs an authentication within REAUTH_MAX_AGE (else 403 reauthentication_required)'],
+    errors: [FRESH, 429],
     deviceToken: true,
   },
   'POST /users/me/email': {
     access: 'bearer',
     body: schemas.changeEmailBody,
-    ok: [202, '{message}; a link goes to the new address, the account moves when it is opened, and the old address is told'],
-    errors: [409, 429, 503],
+    ok: [202, '{message}; a link goes to the new address, the account moves when it is opened, and the old address is told. Needs an authentication within REAUTH_MAX_AGE (else 403 reauthentication_required) and the password'],
+    errors: [FRESH, 409, 429, 503],
     deviceToken: true,
   },
   'GET /admin': { access: admin, ok: [200, '{message, admin, access_level}'] },

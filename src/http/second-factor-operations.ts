@@ -6,7 +6,7 @@ import * as mfa from './second-factor-schemas';
 
 const LOGIN_ANSWER = '{message, user, token, refresh_token, token_type, expires_in, device_token}';
 /** 403 reauthentication_required: the session has not proved who it is within REAUTH_MAX_AGE. */
-const FRESH = 403;
+export const FRESH = 403;
 
 export const SECOND_FACTOR_OPERATIONS = {
   'POST /login/mfa': { access: 'public', body: mfa.loginMfaBody, ok: [200, `${LOGIN_ANSWER} (a code is accepted once)`], errors: [401, 403, 429], cookieMode: 'issues' },

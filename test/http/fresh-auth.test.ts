@@ -1,9 +1,9 @@
-// Fresh authentication (ASVS 7.5): password change, ending another session and removing TOTP need a
-// sign-in or re-authentication within REAUTH_MAX_AGE (1 s here), else 403 reauthentication_required;
+// Fresh authentication (ASVS 7.5): password and address change, ending another session and removing
+// TOTP need a sign-in or re-authentication within REAUTH_MAX_AGE (1 s here), else 403 reauthentication_required;
 // POST /users/me/reauthenticate renews it, with the password, or with a code when TOTP is on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeAt, enrolTotp } from '../helpers/second-factor';
-import { registerUser, startTestServer, type TestServer } from '../helpers/test-server';
+import { loginAdmin, registerUser, startTestServer, type TestServer } from '../helpers/test-server';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -30,6 +30,39 @@ describe('the fresh-authentication gate', () => {
     expect(renewed.status).toBe(200);
     expect(renewed.body.fresh_for_seconds).toBe(1);
     expect((await change('a fresh new passphrase', 'another new passphrase')).status).toBe(200);
+  });
+
+  it('7.5.1 changing the email address needs a fresh authentication: an old sign-in gets 403 and nothing is sent until it re-authenticates', async () => {
+    const user = await registerUser(server);
+    const change = (newEmail: string, password = user.password) =>
+      server.request('POST', '/users/me/email', { token: user.token, body: { new_email: newEmail, password } });
+    const admin = await loginAdmin(server);
+    const messagesTo = async (address: string) =>
+      (await server.request('GET', '/admin/outbox?per_page=100', { token: admin.token })).body.messages.filter((m: { recipient: string }) => m.recipient === address);
+    const fresh = `fresh-${user.id}@example.com`;
+    const later = `later-${user.id}@example.com`;
+    expect((await change(fresh)).status).toBe(202);
+    expect(await messagesTo(fresh)).toHaveLength(1);
+    await stale();
+    const refused = await change(later);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe('reauthentication_required');
+    expect((await change(later, 'not my password')).body.error).toBe('reauthentication_required'); // refused before the password is looked at
+    expect(await messagesTo(later)).toEqual([]);
+    expect((await reauthenticate(user.token, { password: user.password })).status).toBe(200);
+    expect((await change(later, 'not my password')).body.error).toBe('invalid_current_password'); // still needs the password
+    expect((await change(later)).status).toBe(202);
+    expect(await messagesTo(later)).toHaveLength(1);
+  });
+
+  it('7.5.1 with TOTP on, an old sign-in re-authenticates with a code before changing the email address', async () => {
+    const user = await registerUser(server);
+    const { secret } = await enrolTotp(server, user);
+    await stale();
+    const change = () => server.request('POST', '/users/me/email', { token: user.token, body: { new_email: `totp-${user.id}@example.com`, password: user.password } });
+    expect((await change()).body.error).toBe('reauthentication_required');
+    expect((await reauthenticate(user.token, { code: codeAt(secret) })).status).toBe(200);
+    expect((await change()).status).toBe(202);
   });
 
   it('7.5.1 ending another session needs a fresh authentication; ending this one does not', async () => {
