@@ -9,7 +9,7 @@
 // rows; GET /users/me on each store is measured in the same rounds, so the ratio is fair.
 //   node test/bench/run-bench.mjs [--users 1000,100000] [--seconds 10] [--store sqlite,postgres]
 //                                 [--database-url postgres://...] [--workers 1] [--rounds 5]
-//                                 [--skip-quiet] [--skip-hs256] [--flags '--max-old-space-size=128 ...'] [--profile DIR]
+//                                 [--skip-quiet] [--skip-hs256] [--flags='--max-old-space-size=128 ...'] [--profile DIR]
 //                                 [--report DIR] [--users-me-only]
 // --flags replaces npm start's node flags (to compare others); --profile writes a CPU profile of each
 // authbook server (node --cpu-prof, named <users>-<store>-<variant>.cpuprofile) into DIR, for Chrome DevTools.
