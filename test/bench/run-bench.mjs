@@ -10,8 +10,9 @@
 //   node test/bench/run-bench.mjs [--users 1000,100000] [--seconds 10] [--store sqlite,postgres]
 //                                 [--database-url postgres://...] [--workers 1] [--rounds 5]
 //                                 [--skip-quiet] [--skip-hs256] [--flags='--max-old-space-size=128 ...'] [--profile DIR]
-//                                 [--report DIR] [--users-me-only]
-// --flags replaces npm start's node flags (to compare others); --profile writes a CPU profile of each
+//                                 [--report DIR] [--users-me-only] [--try-flags='--max-semi-space-size=16' ...]
+// --flags replaces npm start's node flags (to compare others); each --try-flags adds a logged server
+// with those node flags instead, in the same rounds (GET /users/me only: its ratio, CPU and peak RSS); --profile writes a CPU profile of each
 // authbook server (node --cpu-prof, named <users>-<store>-<variant>.cpuprofile) into DIR, for Chrome DevTools.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -39,12 +40,14 @@ const { values: args } = parseArgs({
     'skip-quiet': { type: 'boolean', default: false },
     'skip-hs256': { type: 'boolean', default: false },
     flags: { type: 'string' },
+    'try-flags': { type: 'string', multiple: true, default: [] },
     profile: { type: 'string' },
     report: { type: 'string', default: 'bench-report' },
     'users-me-only': { type: 'boolean', default: false },
   },
 });
-const FLAGS = args.flags === undefined ? START_FLAGS : args.flags.split(/\s+/).filter(Boolean);
+const flagList = (text) => text.split(/\s+/).filter(Boolean);
+const FLAGS = args.flags === undefined ? START_FLAGS : flagList(args.flags);
 const ROUNDS_OF_LOAD = Number(args.rounds);
 const STORES = args.store.split(',');
 if (STORES.some((store) => !['sqlite', 'postgres'].includes(store))) throw new Error('--store takes sqlite, postgres or sqlite,postgres');
@@ -174,6 +177,7 @@ async function benchScale(users, hashMs) {
   const variants = [{ name: 'shipped', env: {}, logged: true }];
   if (!args['skip-quiet']) variants.push({ name: 'quiet', env: { LOG_LEVEL: 'silent' }, logged: false });
   if (!args['skip-hs256']) variants.push({ name: 'hs256', env: { ACCESS_TOKEN_ALG: 'HS256' }, logged: true });
+  args['try-flags'].forEach((flags, i) => variants.push({ name: `flags${i + 1}`, env: {}, logged: true, flags: flagList(flags) }));
   const servers = {}; // `${store}/${variant}` -> { port, child, logFile, tokens }
   const profileFlags = (name) => (args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`, `--cpu-prof-name=${users}-${name}.cpuprofile`] : []);
   for (const store of STORES) {
@@ -181,7 +185,7 @@ async function benchScale(users, hashMs) {
     for (const variant of variants) {
       const env = { ...serverEnv, ...(store === 'postgres' && { DATABASE_URL: scratch.url }), ...variant.env };
       const logFile = variant.logged ? path.join(dir, `${store}-${variant.name}.log`) : undefined;
-      const server = await startAuthbook(env, { flags: FLAGS, extraFlags: profileFlags(`${store}-${variant.name}`), logFile });
+      const server = await startAuthbook(env, { flags: variant.flags ?? FLAGS, extraFlags: profileFlags(`${store}-${variant.name}`), logFile });
       // Tokens this server signed itself (its algorithm, its key): one refresh per seeded session,
       // whose new refresh tokens the next server spends for its own.
       const minted = await mintByRefresh(server.port, refreshTokens);
@@ -213,7 +217,8 @@ async function benchScale(users, hashMs) {
       const quietFields = runs[`${store}/quiet`] ? { quietReqPerSec: round(rate(`${store}/quiet`)), quietRatio: round(rate(`${store}/quiet`) / ideal.requests.average, 3), quietNon2xx: pick(runs[`${store}/quiet`]).non2xx } : {};
       const hsFields = runs[`${store}/hs256`] ? { hs256ReqPerSec: round(rate(`${store}/hs256`)), es256OverHs256: round(me.requests.average / rate(`${store}/hs256`), 3), hs256Non2xx: pick(runs[`${store}/hs256`]).non2xx } : {};
       const logBytes = fs.statSync(servers[key].logFile).size;
-      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(me.requests.average / ideal.requests.average, 3), rounds: ROUNDS_OF_LOAD, ratios: runs[key].map((r, i) => round(r.requests.average / runs.baseline[i].requests.average, 3)), logMb: round(logBytes / 1e6), cpuUsPerRequest, ...quietFields, ...hsFields, ...versusSqlite });
+      const tried = Object.fromEntries(variants.filter((v) => v.flags).map((v) => [v.name, { flags: v.flags.join(' '), ratio: round(rate(`${store}/${v.name}`) / ideal.requests.average, 3), peakRssMb: round(peakRssMb(servers[`${store}/${v.name}`].child.pid)) }]));
+      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(me.requests.average / ideal.requests.average, 3), rounds: ROUNDS_OF_LOAD, ratios: runs[key].map((r, i) => round(r.requests.average / runs.baseline[i].requests.average, 3)), logMb: round(logBytes / 1e6), peakRssMb: round(peakRssMb(servers[key].child.pid)), cpuUsPerRequest, ...(args['try-flags'].length > 0 && { tried }), ...quietFields, ...hsFields, ...versusSqlite });
     }
 
     const limit = (CORES * 1000) / hashMs;
@@ -256,6 +261,7 @@ function printSummary() {
       console.log(`${at} (a) GET /users/me, 50 conn, as shipped (log on: ${r.logMb} MB written) | ${r.reqPerSec} | ${r.p99} | ${r.baselineReqPerSec} req/s ideal | ${r.ratio} | ≥ 0.90 (floor 0.85), non-2xx ${r.non2xx}, errors ${r.errors} |`);
       if (r.quietRatio !== undefined) console.log(`${at} (a-) the same, LOG_LEVEL=silent | ${r.quietReqPerSec} | - | ${r.baselineReqPerSec} req/s ideal | ${r.quietRatio} | - |`);
       if (r.es256OverHs256 !== undefined) console.log(`${at} (a'') as shipped (ES256, cached) over ACCESS_TOKEN_ALG=HS256 | - | - | ${r.hs256ReqPerSec} req/s with HS256 | ${r.es256OverHs256} | ≥ 0.95 |`);
+      for (const [name, t] of Object.entries(r.tried ?? {})) console.log(`${at} (a*) the same, node ${t.flags || '(no flags)'} (${name}; peak RSS ${t.peakRssMb} MB, shipped ${r.peakRssMb} MB) | - | - | ${r.baselineReqPerSec} req/s ideal | ${t.ratio} | - |`);
       if (r.versusSqlite !== undefined) console.log(`${at} (a') GET /users/me, PostgreSQL / SQLite | - | - | ${r.sqliteReqPerSec} req/s on SQLite | ${r.versusSqlite} | ≥ 0.50 |`);
     }
     if (r.name === 'login') console.log(`${at} (b) POST /login, 8 conn | ${r.reqPerSec} | ${r.p99} | ${r.bcryptLimitPerSec} logins/s limit | ${r.ratio} | ≥ 0.90, errors ${r.errors} |`);
