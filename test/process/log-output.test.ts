@@ -1,10 +1,13 @@
 // The request log as `npm start` writes it: buffered and asynchronous, yet no line lost on a graceful
 // stop, lines from WORKERS=2 never torn into each other on a shared pipe, and lines written while
-// the server keeps running (the periodic flush), not only when a buffer fills.
+// the server keeps running (the periodic flush), not only when a buffer fills. On a regular file the
+// chunks are larger (64 KiB), and two workers' lines still never tear into each other.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { chunkBytesFor } from '../../src/log-output';
 import { CLI, childEnv, spawnServer, type ServerProcess } from '../helpers/server-process';
 import { tempDir, testEnv } from '../helpers/test-server';
 
@@ -18,14 +21,16 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(overrides: Record<string, string> = {}) {
+/** The server with stdout on a pipe, or with `toFile` on a regular file in its directory. */
+async function start(overrides: Record<string, string> = {}, { toFile = false } = {}) {
   const dir = tempDir('authbook-log-');
   dirs.push(dir);
-  const server = await spawnServer(childEnv(testEnv(dir, { LOG_LEVEL: 'info', ...overrides })));
+  const stdoutFile = toFile ? path.join(dir, 'authbook.log') : undefined;
+  const server = await spawnServer(childEnv(testEnv(dir, { LOG_LEVEL: 'info', ...overrides })), { stdoutFile });
   running.push(server);
   let output = '';
-  server.child.stdout!.on('data', (chunk) => (output += chunk));
-  return { server, output: () => output };
+  server.child.stdout?.on('data', (chunk) => (output += chunk));
+  return { server, output: () => (stdoutFile ? fs.readFileSync(stdoutFile, 'utf8') : output) };
 }
 
 /** `count` GETs, `parallel` at a time, each on a connection of its own (so a cluster spreads them). */
@@ -59,6 +64,29 @@ describe('the log as npm start writes it', () => {
     const lines = requestLines(output());
     expect(lines).toHaveLength(4000);
     expect(new Set(lines.map((line) => line.pid)).size).toBe(2); // both workers wrote, interleaved, none torn
+  });
+
+  it('WORKERS=2 on a regular file (64 KiB chunks): every line of both workers whole, none lost', async () => {
+    const { server, output } = await start({ WORKERS: '2' }, { toFile: true });
+    await hit(server.url, 4000, 32);
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    const lines = requestLines(output());
+    expect(lines).toHaveLength(4000);
+    expect(new Set(lines.map((line) => line.pid)).size).toBe(2);
+  });
+
+  it('chooses 64 KiB writes for a regular file and PIPE_BUF for a pipe', () => {
+    const dir = tempDir('authbook-log-');
+    dirs.push(dir);
+    const file = fs.openSync(path.join(dir, 'out.log'), 'a');
+    const pipe = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(CLI.replace(/cli\.js$/, 'log-output.js'))}).chunkBytesFor(1)))`], { encoding: 'utf8' });
+    try {
+      expect(chunkBytesFor(file)).toBe(64 * 1024);
+      expect(pipe.stdout).toBe('4096'); // spawnSync gives the child a pipe for stdout
+    } finally {
+      fs.closeSync(file);
+    }
   });
 
   it('writes lines while the server keeps running, not only when a buffer fills', async () => {
