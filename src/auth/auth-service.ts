@@ -154,6 +154,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         rateLimitMs: config.rateLimit.windowSeconds * 1000,
         loginAttemptMs: loginAttemptRetentionMs(deps),
         auditMs: AUDIT_RETENTION_MS,
+        outboxMs: AUDIT_RETENTION_MS, // a delivery's record lives as long as the audit entry of what caused it
       }),
     verifyEmail: (token, context) => emailVerification.verifyEmail(deps, token, context),
     resendVerification: (user, context) => emailVerification.resendVerification(deps, user, context),

@@ -157,11 +157,23 @@ export interface RateLimitHit {
   windowStart: number;
 }
 
+/** How long each kind of row is kept once it no longer counts for anything. */
+export interface PruneRetention {
+  rateLimitMs: number;
+  loginAttemptMs: number;
+  auditMs: number;
+  outboxMs: number;
+}
+
 export interface PruneResult {
   sessions: number;
   rateLimits: number;
   loginAttempts: number;
   auditLog: number;
+  /** Expired email tokens (spent ones included: a spent token is refused anyway). */
+  emailTokens: number;
+  /** Sent or failed outbox rows older than the retention (a sent row's body is already blanked). */
+  outbox: number;
 }
 
 /** An access-token signing key as stored: the public half as JWK text, the private half sealed. */
@@ -251,7 +263,7 @@ export interface AuthStore extends MailStore, MfaStore {
   addSigningKey(key: SigningKeyRecord, rotation: SigningKeyRotation, audit: AuditInput): Promise<boolean>;
 
   /** Deletes expired sessions, old limit rows and audit rows past retention. */
-  prune(now: number, retention: { rateLimitMs: number; loginAttemptMs: number; auditMs: number }): Promise<PruneResult>;
+  prune(now: number, retention: PruneRetention): Promise<PruneResult>;
   rowCounts(): Promise<Record<string, number>>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;

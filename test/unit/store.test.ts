@@ -314,8 +314,8 @@ describe.each(backends.filter((backend) => backend.available))('store on $name',
       await fail('account:x@example.com', T0);
       const before = await store.rowCounts();
       expect(before).toMatchObject({ sessions: 2, refresh_tokens: 2, rate_limits: 1, login_attempts: 1, audit_log: 2 });
-      const pruned = await store.prune(T0 + 200_000, { rateLimitMs: 60_000, loginAttemptMs: 100_000, auditMs: 100_000 });
-      expect(pruned).toEqual({ sessions: 1, rateLimits: 1, loginAttempts: 1, auditLog: 2 });
+      const pruned = await store.prune(T0 + 200_000, { rateLimitMs: 60_000, loginAttemptMs: 100_000, auditMs: 100_000, outboxMs: 100_000 });
+      expect(pruned).toEqual({ sessions: 1, rateLimits: 1, loginAttempts: 1, auditLog: 2, emailTokens: 0, outbox: 0 });
       expect(await store.rowCounts()).toMatchObject({ sessions: 1, refresh_tokens: 1, rate_limits: 0, login_attempts: 0, audit_log: 0 });
     });
   });
@@ -635,6 +635,25 @@ describe.each(backends.filter((backend) => backend.available))('store on $name',
       const failed = await store.listOutbox({ offset: 0, limit: 10, status: 'failed' });
       expect(failed).toMatchObject({ total: 1, items: [{ recipient: 'gone@example.com', lastError: '550 No such mailbox', attempts: 1 }] });
       expect((await store.listOutbox({ offset: 0, limit: 10, status: 'pending' })).total).toBe(0);
+    });
+
+    it('prunes expired tokens and settled messages past the retention, never a live token or a message still to send', async () => {
+      const ada = await addUser('ada');
+      await store.issueEmailToken(ada.id, token('gone', 'password_reset', ada.email, T0 + 1000), draft(), T0, audit);
+      await store.issueEmailToken(ada.id, token('live', 'verify_email', ada.email, T0 + 10_000_000), draft('verify_email'), T0, audit);
+      for (const recipient of ['sent@example.com', 'failed@example.com', 'waiting@example.com']) await store.enqueueMail({ ...draft(), recipient }, T0);
+      const claimed = await store.claimOutbox(T0, 1000, 10);
+      const settle = (recipient: string, outcome: Parameters<typeof store.settleOutbox>[2]) =>
+        Promise.all(claimed.filter((m) => m.recipient === recipient).map((m) => store.settleOutbox(m.id, m.claim, outcome, T0 + 1)));
+      await settle('sent@example.com', { sent: true });
+      await settle('failed@example.com', { sent: false, error: '550 No such mailbox', retryAt: null });
+      await settle('waiting@example.com', { sent: false, error: 'connection refused', retryAt: T0 + 500_000 });
+      await settle('ada@example.com', { sent: true }); // the two tokens' messages
+      await store.enqueueMail({ ...draft(), recipient: 'recent@example.com' }, T0 + 150_000); // within the retention
+      const retention = { rateLimitMs: 60_000, loginAttemptMs: 100_000, auditMs: 100_000, outboxMs: 100_000 };
+      expect(await store.prune(T0 + 200_000, retention)).toMatchObject({ emailTokens: 1, outbox: 4 });
+      expect(await store.findEmailToken(Buffer.from('live'), 'verify_email', T0 + 200_000)).not.toBeNull();
+      expect((await outbox()).map((m) => m.recipient).sort()).toEqual(['recent@example.com', 'waiting@example.com']);
     });
 
     it('claims at once through two stores: every message claimed exactly once', async () => {

@@ -37,6 +37,8 @@ const statements = {
     WHERE id = $1 AND claim = $2`),
   list: prepared('mail.list', `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${STATUS_FILTER} ORDER BY id DESC LIMIT $2 OFFSET $3`),
   count: prepared('mail.count', `SELECT COUNT(*) AS n FROM outbox WHERE ${STATUS_FILTER}`),
+  pruneTokens: prepared('mail.pruneTokens', 'DELETE FROM email_tokens WHERE expires_at <= $1'),
+  pruneOutbox: prepared('mail.pruneOutbox', "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at <= $1"),
 };
 
 export const mailQueries = {
@@ -53,6 +55,10 @@ export const mailQueries = {
   emailTaken: async (db: Queryable, email: string) => (await firstRow<{ taken: boolean }>(db, statements.emailTaken, [email]))!.taken,
   setVerified: (db: Queryable, userId: number, email: string, now: number) => changes(db, statements.setVerified, [userId, email, now]),
   setEmail: (db: Queryable, userId: number, email: string, now: number) => changes(db, statements.setEmail, [userId, email, now]),
+  prune: async (db: Queryable, now: number, outboxBefore: number) => ({
+    emailTokens: await changes(db, statements.pruneTokens, [now]),
+    outbox: await changes(db, statements.pruneOutbox, [outboxBefore]),
+  }),
   enqueue: (db: Queryable, message: MailMessage, now: number) => changes(db, statements.insertMessage, [...newOutboxValues(message, now)]),
   claim: (db: Queryable, now: number, leaseUntil: number, limit: number, claim: string) => rows<OutboxRow>(db, statements.claim, [now, leaseUntil, claim, limit]),
   settle: async (db: Queryable, id: number, claim: string, values: { status: OutboxStatus; nextAttemptAt: number | null; lastError: string | null; sentAt: number | null }) =>

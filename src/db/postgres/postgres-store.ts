@@ -251,11 +251,12 @@ function createPostgresStore(pool: pg.Pool, roles: ReturnType<typeof createRoleC
     async prune(now, retention) {
       return write(async (db) => {
         // One process prunes at a time; the others find the lock taken and leave it to that one.
-        if (!(await tryAdvisoryLock(db, 'prune'))) return { sessions: 0, rateLimits: 0, loginAttempts: 0, auditLog: 0 };
+        if (!(await tryAdvisoryLock(db, 'prune'))) return { sessions: 0, rateLimits: 0, loginAttempts: 0, auditLog: 0, emailTokens: 0, outbox: 0 };
         return {
           sessions: await sessions.deleteExpired(db, now),
           ...(await limits.prune(db, now, retention.rateLimitMs, retention.loginAttemptMs)),
           auditLog: await audit.prune(db, now - retention.auditMs),
+          ...(await mail.prune(db, now, now - retention.outboxMs)),
         };
       });
     },

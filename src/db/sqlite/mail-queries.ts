@@ -30,6 +30,8 @@ export function createMailQueries(db: SqliteDatabase) {
       WHERE id = @id AND claim = @claim`),
     list: db.prepare(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit OFFSET @offset`),
     count: db.prepare('SELECT COUNT(*) FROM outbox WHERE (@status IS NULL OR status = @status)').pluck(),
+    pruneTokens: db.prepare('DELETE FROM email_tokens WHERE expires_at <= ?'),
+    pruneOutbox: db.prepare("DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at <= ?"),
   };
 
   return {
@@ -43,6 +45,10 @@ export function createMailQueries(db: SqliteDatabase) {
     spend: (hash: Buffer, now: number) => statements.spend.run(now, hash).changes === 1,
     setVerified: (userId: number, email: string, now: number) => void statements.setVerified.run(now, now, userId, email),
     setEmail: (userId: number, email: string, now: number) => void statements.setEmail.run(email, now, now, userId),
+    prune: (now: number, outboxBefore: number) => ({
+      emailTokens: statements.pruneTokens.run(now).changes,
+      outbox: statements.pruneOutbox.run(outboxBefore).changes,
+    }),
     enqueue: (message: MailMessage, now: number) => void statements.insertMessage.run(...newOutboxValues(message, now)),
     claim(now: number, leaseUntil: number, limit: number, claim: string): OutboxRow[] {
       const ids = statements.due.all({ now, limit }) as number[];

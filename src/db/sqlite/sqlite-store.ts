@@ -246,6 +246,7 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
         sessions: sessions.deleteExpired(now),
         ...limits.prune(now, retention.rateLimitMs, retention.loginAttemptMs),
         auditLog: audit.prune(now - retention.auditMs),
+        ...mail.prune(now, now - retention.outboxMs),
       }));
     },
 
