@@ -12,6 +12,7 @@ import { codeAt } from '../helpers/second-factor';
 import { newUser, startTestServer, type TestServer } from '../helpers/test-server';
 import { freePort } from '../notebooks/free-port';
 import { launchChromium, pageProblems, screenshot } from './browser';
+import { addPasskey, confirmTotp, enterCode, logOut, openPageWithAuthenticator, passwordStep, register, signedIn, startTotpSetup } from './page-steps';
 
 const REAUTH_SECONDS = 3;
 let server: TestServer;
@@ -34,41 +35,7 @@ afterEach(async () => {
   expect(seen.problems.splice(0)).toEqual([]);
 });
 
-/** A page at http://localhost:PORT/app with a virtual platform authenticator that holds resident keys. */
-async function openPage(): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = seen.watch(await context.newPage());
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-  await page.goto(`${origin}/app`);
-  await page.locator('body[data-view]').waitFor({ state: 'attached' });
-  return page;
-}
-
-type User = ReturnType<typeof newUser>;
-const signedIn = (page: Page, user: User) => page.locator('#whoami-facts dd').getByText(user.username, { exact: true }).waitFor();
-
-async function register(page: Page, user: User): Promise<void> {
-  await page.fill('#register-username', user.username);
-  await page.fill('#register-email', user.email);
-  await page.fill('#register-password', user.password);
-  await page.click('#register-form button[type=submit]');
-  await signedIn(page, user);
-}
-
-async function logOut(page: Page): Promise<void> {
-  await page.click('#logout');
-  await page.locator('body[data-view="signed-out"]').waitFor();
-}
-
-async function addPasskey(page: Page): Promise<void> {
-  await page.click('#passkey-add');
-  await page.locator('#passkeys li').first().waitFor();
-}
+const openPage = (): Promise<Page> => openPageWithAuthenticator(browser, `${origin}/app`, contexts, (page) => seen.watch(page));
 
 describe('TOTP on the page', () => {
   it('6.3.3 set up with the QR code, recovery codes shown once, a code asked after the password at sign-in', async () => {
@@ -76,16 +43,11 @@ describe('TOTP on the page', () => {
     const page = await openPage();
     await register(page, user);
     expect(await page.locator('#mfa-status').textContent()).toBe('Authenticator app: off');
-    await page.fill('#totp-setup-password', user.password);
-    await page.click('#totp-setup-form button[type=submit]');
-    await page.locator('#totp-enrol').waitFor();
+    const secret = await startTotpSetup(page, user);
     expect(await page.getAttribute('#totp-qr', 'src')).toMatch(/^data:image\/svg\+xml/);
     expect(await page.locator('#totp-qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-    const secret = (await page.locator('#totp-secret').textContent())!;
     await screenshot(page, 'mfa-1-totp-qr');
-    await page.fill('#totp-confirm-code', codeAt(secret, -1));
-    await page.click('#totp-confirm-form button[type=submit]');
-    await page.locator('#recovery-codes').waitFor();
+    await confirmTotp(page, secret);
     expect(await page.locator('#recovery-code-list li').count()).toBe(10);
     await page.locator('#mfa-status', { hasText: 'Authenticator app: on · 10 recovery code(s) left' }).waitFor();
     await screenshot(page, 'mfa-2-recovery-codes');
@@ -94,16 +56,11 @@ describe('TOTP on the page', () => {
     expect(await page.isVisible('#recovery-codes')).toBe(false); // shown once
 
     await logOut(page);
-    await page.fill('#login-email', user.email);
-    await page.fill('#login-password', user.password);
-    await page.click('#login-form button[type=submit]');
-    await page.locator('#mfa-form').waitFor();
+    await passwordStep(page, user);
     expect(await page.isVisible('#login-form')).toBe(false);
-    await page.fill('#mfa-code', '000000' === codeAt(secret) ? '111111' : '000000');
-    await page.click('#mfa-form button[type=submit]');
+    await enterCode(page, '000000' === codeAt(secret) ? '111111' : '000000');
     await page.locator('#mfa-form .form-error', { hasText: 'Invalid or already used code' }).waitFor();
-    await page.fill('#mfa-code', codeAt(secret));
-    await page.click('#mfa-form button[type=submit]');
+    await enterCode(page, codeAt(secret));
     await signedIn(page, user);
   });
 });
