@@ -101,6 +101,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const now = options.now ?? Date.now;
   const randomBytes = options.randomBytes ?? defaultRandomBytes;
   const publicOrigin = () => options.publicOrigin?.current() ?? null;
+  const ownUrl = () => options.ownUrl?.() ?? null;
   const keys = createKeyRing({ config, store, now });
   const tokens = createTokenService({
     keys,
@@ -119,8 +120,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     keys,
     tokens: createAccessTokens({ tokens, ring: keys, now }),
     devices: createTrustedDevices({ secret: config.jwtSecret, ttlSeconds: config.deviceTokenTtlSeconds, now, randomBytes }),
-    publicUrl: () => linkBaseFor(config, publicOrigin(), options.ownUrl?.() ?? null),
-    relyingParty: () => relyingPartyFor(config, publicOrigin()),
+    publicUrl: () => linkBaseFor(config, publicOrigin(), ownUrl()),
+    relyingParty: () => relyingPartyFor(config, publicOrigin(), ownUrl()),
     mailQueued: options.onMailQueued ?? (() => {}),
     secrets: createSecretBox(config.secretsKey),
     mfaTokens: createMfaTokens({ secret: config.jwtSecret, issuer: config.jwtIssuer, now }),

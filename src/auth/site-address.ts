@@ -20,17 +20,20 @@ const hostNameOf = (origin: string): string | null => {
 
 /**
  * WEBAUTHN_ORIGIN / WEBAUTHN_RP_ID when either is set; else the public origin when there is one
- * (its host name is the RP ID); else the configured default, http://localhost:PORT.
+ * (its host name is the RP ID); else the configured default, http://localhost:PORT. With PORT=0
+ * (tests, notebooks) the port is known only once the server listens: then `ownUrl`'s port.
  *
  * @example
- * relyingPartyFor(loadConfig({ DATABASE_PATH: ':memory:' }), 'https://ada.loca.lt');
+ * relyingPartyFor(loadConfig({ DATABASE_PATH: ':memory:' }), 'https://ada.loca.lt', null);
  * // { rpId: 'ada.loca.lt', origin: 'https://ada.loca.lt' }
  */
-export function relyingPartyFor(config: Config, publicOrigin: string | null): RelyingParty {
+export function relyingPartyFor(config: Config, publicOrigin: string | null, ownUrl: string | null): RelyingParty {
   const { webauthnConfigured, webauthnRpId, webauthnOrigin } = config.secondFactor;
-  const publicHost = publicOrigin === null || webauthnConfigured ? null : hostNameOf(publicOrigin);
+  if (webauthnConfigured) return { rpId: webauthnRpId, origin: webauthnOrigin };
+  const publicHost = publicOrigin === null ? null : hostNameOf(publicOrigin);
   if (publicHost !== null && publicOrigin !== null) return { rpId: publicHost, origin: publicOrigin };
-  return { rpId: webauthnRpId, origin: webauthnOrigin };
+  const listening = config.port === 0 && ownUrl !== null ? new URL(ownUrl).port : '';
+  return listening === '' ? { rpId: webauthnRpId, origin: webauthnOrigin } : { rpId: 'localhost', origin: `http://localhost:${listening}` };
 }
 
 /**

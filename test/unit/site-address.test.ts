@@ -26,8 +26,14 @@ describe('relyingPartyFor', () => {
       publicOrigin: TUNNEL,
       expected: { rpId: 'localhost', origin: 'http://localhost:5000' },
     },
+    {
+      case: 'with PORT=0, localhost at the port the server listens on',
+      env: { PORT: '0' },
+      publicOrigin: null,
+      expected: { rpId: 'localhost', origin: 'http://localhost:41234' },
+    },
   ])('$case', ({ env, publicOrigin, expected }) => {
-    expect(relyingPartyFor(configOf(env), publicOrigin)).toEqual(expected);
+    expect(relyingPartyFor(configOf(env), publicOrigin, 'http://127.0.0.1:41234')).toEqual(expected);
   });
 
   it('config tells an explicit relying party from the default', () => {
