@@ -1,6 +1,6 @@
 // What a person does on the web page, as steps the page tests share: open /app in a fresh context
 // with a CDP virtual authenticator (the one test double: the machine has no security key), register,
-// log out, add a passkey, set up TOTP, and sign in with a password and a code.
+// log out, add a passkey, set up TOTP, and sign in with a password (and a code).
 // page.evaluate callbacks run in the browser: they need the DOM types
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
@@ -51,6 +51,21 @@ export async function addPasskey(page: Page): Promise<void> {
   await page.locator('#passkeys li').first().waitFor();
 }
 
+/** What the browser answers a fresh sign-in challenge with, made on the page but not sent. */
+export const passkeyAssertion = (page: Page): Promise<unknown> =>
+  page.evaluate(async () => {
+    const options = await (await fetch('/webauthn/login/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+    const credential = (await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) })) as PublicKeyCredential;
+    return credential.toJSON();
+  });
+
+/** Sends an assertion from the page, as the page's own sign-in would; the status. */
+export const verifyAssertion = (page: Page, assertion: unknown): Promise<number> =>
+  page.evaluate(
+    async (body) => (await fetch('/webauthn/login/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status,
+    assertion,
+  );
+
 /** Asks for TOTP with the password; the secret the page shows beside its QR code. */
 export async function startTotpSetup(page: Page, user: PageUser): Promise<string> {
   await page.fill('#totp-setup-password', user.password);
@@ -66,11 +81,16 @@ export async function confirmTotp(page: Page, secret: string): Promise<void> {
   await page.locator('#recovery-codes').waitFor();
 }
 
-/** The password step of signing in, for an account with TOTP: the page then asks for a code. */
-export async function passwordStep(page: Page, user: PageUser): Promise<void> {
+/** Sends the login form; what follows depends on the account (signed in, or asked for a code). */
+export async function submitLogin(page: Page, user: PageUser): Promise<void> {
   await page.fill('#login-email', user.email);
   await page.fill('#login-password', user.password);
   await page.click('#login-form button[type=submit]');
+}
+
+/** The password step of signing in, for an account with TOTP: the page then asks for a code. */
+export async function passwordStep(page: Page, user: PageUser): Promise<void> {
+  await submitLogin(page, user);
   await page.locator('#mfa-form').waitFor();
 }
 

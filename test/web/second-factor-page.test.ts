@@ -12,7 +12,19 @@ import { codeAt } from '../helpers/second-factor';
 import { newUser, startTestServer, type TestServer } from '../helpers/test-server';
 import { freePort } from '../notebooks/free-port';
 import { launchChromium, pageProblems, screenshot } from './browser';
-import { addPasskey, confirmTotp, enterCode, logOut, openPageWithAuthenticator, passwordStep, register, signedIn, startTotpSetup } from './page-steps';
+import {
+  addPasskey,
+  confirmTotp,
+  enterCode,
+  logOut,
+  openPageWithAuthenticator,
+  passkeyAssertion,
+  passwordStep,
+  register,
+  signedIn,
+  startTotpSetup,
+  verifyAssertion,
+} from './page-steps';
 
 const REAUTH_SECONDS = 3;
 let server: TestServer;
@@ -85,20 +97,11 @@ describe('passkeys on the page', () => {
     const page = await openPage();
     await register(page, user);
     await addPasskey(page);
-    const statuses = await page.evaluate(async () => {
-      const assertion = async () => {
-        const options = await (await fetch('/webauthn/login/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
-        const credential = (await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) })) as PublicKeyCredential;
-        return credential.toJSON();
-      };
-      const verify = async (body: unknown) =>
-        (await fetch('/webauthn/login/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
-      const once = await assertion();
-      const replay = [await verify(once), await verify(once)];
-      const older = await assertion();
-      const newer = await assertion();
-      return { replay, counter: [await verify(newer), await verify(older)] };
-    });
+    const once = await passkeyAssertion(page);
+    const replay = [await verifyAssertion(page, once), await verifyAssertion(page, once)];
+    const older = await passkeyAssertion(page);
+    const newer = await passkeyAssertion(page);
+    const statuses = { replay, counter: [await verifyAssertion(page, newer), await verifyAssertion(page, older)] };
     expect(statuses).toEqual({ replay: [200, 401], counter: [200, 401] });
   });
 
