@@ -12,11 +12,11 @@ export interface RelyingParty {
   origin: string;
 }
 
-/** An IP address cannot be an RP ID: such a public origin cannot carry passkeys. */
-const hostNameOf = (origin: string): string | null => {
+/** The relying party of a public origin; null on an IP address, which cannot be an RP ID. */
+function relyingPartyAt(origin: string): RelyingParty | null {
   const hostname = new URL(origin).hostname;
-  return isIP(hostname.replace(/^\[|\]$/g, '')) === 0 ? hostname : null;
-};
+  return isIP(hostname.replace(/^\[|\]$/g, '')) === 0 ? { rpId: hostname, origin } : null;
+}
 
 /**
  * WEBAUTHN_ORIGIN / WEBAUTHN_RP_ID when either is set; else the public origin when there is one
@@ -30,8 +30,8 @@ const hostNameOf = (origin: string): string | null => {
 export function relyingPartyFor(config: Config, publicOrigin: string | null, ownUrl: string | null): RelyingParty {
   const { webauthnConfigured, webauthnRpId, webauthnOrigin } = config.secondFactor;
   if (webauthnConfigured) return { rpId: webauthnRpId, origin: webauthnOrigin };
-  const publicHost = publicOrigin === null ? null : hostNameOf(publicOrigin);
-  if (publicHost !== null && publicOrigin !== null) return { rpId: publicHost, origin: publicOrigin };
+  const atPublicOrigin = publicOrigin === null ? null : relyingPartyAt(publicOrigin);
+  if (atPublicOrigin !== null) return atPublicOrigin;
   const listening = config.port === 0 && ownUrl !== null ? new URL(ownUrl).port : '';
   return listening === '' ? { rpId: webauthnRpId, origin: webauthnOrigin } : { rpId: 'localhost', origin: `http://localhost:${listening}` };
 }
