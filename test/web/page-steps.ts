@@ -6,6 +6,7 @@
 /// <reference lib="dom.iterable" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { codeAt } from '../helpers/second-factor';
+import { pageProblems } from './browser';
 
 export interface PageUser {
   username: string;
@@ -14,21 +15,32 @@ export interface PageUser {
 }
 
 /**
- * A page at `appUrl` with a virtual platform authenticator that holds resident keys; its context
- * goes into `contexts` for the caller to close, and `watch` sees the page first.
+ * Pages for one test file, each in a fresh context with a virtual platform authenticator that holds
+ * resident keys; after each test, `closeAll` closes them and hands back the problems their pages
+ * showed (uncaught errors, CSP violations), which should be none.
  */
-export async function openPageWithAuthenticator(browser: Browser, appUrl: string, contexts: BrowserContext[], watch: (page: Page) => Page): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = watch(await context.newPage());
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-  await page.goto(appUrl);
-  await page.locator('body[data-view]').waitFor({ state: 'attached' });
-  return page;
+export function authenticatorPages() {
+  const contexts: BrowserContext[] = [];
+  const seen = pageProblems();
+  return {
+    async open(browser: Browser, appUrl: string): Promise<Page> {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = seen.watch(await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable');
+      await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      });
+      await page.goto(appUrl);
+      await page.locator('body[data-view]').waitFor({ state: 'attached' });
+      return page;
+    },
+    async closeAll(): Promise<string[]> {
+      await Promise.all(contexts.splice(0).map((context) => context.close()));
+      return seen.problems.splice(0);
+    },
+  };
 }
 
 export const signedIn = (page: Page, user: PageUser) => page.locator('#whoami-facts dd').getByText(user.username, { exact: true }).waitFor();

@@ -6,18 +6,18 @@
 // page.evaluate callbacks run in the browser: they need the DOM types
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codeAt } from '../helpers/second-factor';
 import { newUser, startTestServer, type TestServer } from '../helpers/test-server';
 import { freePort } from '../notebooks/free-port';
-import { launchChromium, pageProblems, screenshot } from './browser';
+import { launchChromium, screenshot } from './browser';
 import {
   addPasskey,
+  authenticatorPages,
   confirmTotp,
   enterCode,
   logOut,
-  openPageWithAuthenticator,
   passkeyAssertion,
   passwordStep,
   register,
@@ -30,8 +30,7 @@ const REAUTH_SECONDS = 3;
 let server: TestServer;
 let origin: string;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const seen = pageProblems();
+const pages = authenticatorPages();
 
 beforeAll(async () => {
   const port = await freePort();
@@ -43,11 +42,10 @@ afterAll(async () => {
   await server?.close();
 });
 afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-  expect(seen.problems.splice(0)).toEqual([]);
+  expect(await pages.closeAll()).toEqual([]);
 });
 
-const openPage = (): Promise<Page> => openPageWithAuthenticator(browser, `${origin}/app`, contexts, (page) => seen.watch(page));
+const openPage = (): Promise<Page> => pages.open(browser, `${origin}/app`);
 
 describe('TOTP on the page', () => {
   it('6.3.3 set up with the QR code, recovery codes shown once, a code asked after the password at sign-in', async () => {

@@ -3,21 +3,21 @@
 // CDP virtual authenticator) visits http://<id>.localhost:PORT, served by the loopback localtunnel
 // server through the real tunnel client that startPublicServer opens, as notebook 6 does: the
 // relying party follows the tunnel's URL, with no WEBAUTHN_* set, and a new one when it reopens.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPublicServer, type PublicServer } from '../../src/notebook/public-server';
 import { startLocaltunnelServer, type FakeLocaltunnelServer } from '../fixtures/localtunnel-server';
 import { codeAt } from '../helpers/second-factor';
 import { newUser } from '../helpers/test-server';
-import { launchChromium, pageProblems, screenshot } from './browser';
 import { publicRequest } from '../tunnel/public-request';
 import { waitFor } from '../tunnel/wait-for';
+import { launchChromium, screenshot } from './browser';
 import {
   addPasskey,
+  authenticatorPages,
   confirmTotp,
   enterCode,
   logOut,
-  openPageWithAuthenticator,
   passkeyAssertion,
   passwordStep,
   register,
@@ -29,8 +29,7 @@ import {
 let tunnelServer: FakeLocaltunnelServer;
 let pub: PublicServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const seen = pageProblems();
+const pages = authenticatorPages();
 
 beforeAll(async () => {
   tunnelServer = await startLocaltunnelServer();
@@ -45,11 +44,10 @@ afterAll(async () => {
   await tunnelServer?.close();
 });
 afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-  expect(seen.problems.splice(0)).toEqual([]);
+  expect(await pages.closeAll()).toEqual([]);
 });
 
-const openPage = (): Promise<Page> => openPageWithAuthenticator(browser, `${pub.url}/app`, contexts, (page) => seen.watch(page));
+const openPage = (): Promise<Page> => pages.open(browser, `${pub.url}/app`);
 
 describe('the page at the tunnel URL', () => {
   it("is served through the tunnel, and the server's relying party is the tunnel's name", () => {
