@@ -63,6 +63,11 @@ export interface SecondFactorConfig {
   webauthnRpId: string;
   /** The page's origin as the browser reports it, e.g. http://localhost:5000 or https://example.org. */
   webauthnOrigin: string;
+  /**
+   * WEBAUTHN_ORIGIN or WEBAUTHN_RP_ID was set: the two above win over a tunnel's public URL. When
+   * false they are the default, used until a public URL is known (auth/site-address.ts).
+   */
+  webauthnConfigured: boolean;
 }
 
 export interface BootstrapAdmin {
@@ -327,7 +332,8 @@ function secondFactorOf(e: z.output<typeof envSchema>): SecondFactorConfig | str
   const host = new URL(origin).hostname;
   if (host !== rpId && !host.endsWith(`.${rpId}`)) return `WEBAUTHN_ORIGIN's host (${host}) must be WEBAUTHN_RP_ID (${rpId}) or a subdomain of it`;
   if (isIP(rpId.replace(/^\[|\]$/g, '')) !== 0) return 'WEBAUTHN_ORIGIN must name a host, not an IP address (a WebAuthn RP ID cannot be one): use http://localhost:PORT';
-  return { reauthMaxAgeSeconds: e.REAUTH_MAX_AGE, webauthnRpId: rpId, webauthnOrigin: origin };
+  const webauthnConfigured = e.WEBAUTHN_ORIGIN !== undefined || e.WEBAUTHN_RP_ID !== undefined;
+  return { reauthMaxAgeSeconds: e.REAUTH_MAX_AGE, webauthnRpId: rpId, webauthnOrigin: origin, webauthnConfigured };
 }
 
 /**

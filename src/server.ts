@@ -13,6 +13,7 @@ import { openStore } from './db/open-store';
 import { createApp } from './http/app';
 import { startMailDelivery } from './mail/mail-delivery';
 import type { OutboxSender } from './mail/outbox-sender';
+import type { PublicOrigin } from './public-origin';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 /** How long shutdown waits for in-flight requests before closing their connections. */
@@ -45,6 +46,11 @@ export interface StartOptions {
    * only the first worker leads; the others just serve.
    */
   leader?: boolean;
+  /**
+   * The URL this server is reached at from outside, set by whoever opens the way in (a tunnel) and
+   * read per request: passkeys and mail links follow it unless WEBAUTHN_* / PUBLIC_URL say otherwise.
+   */
+  publicOrigin?: PublicOrigin;
 }
 
 /**
@@ -67,14 +73,15 @@ async function ensureBootstrapAdmin(auth: AuthService, admin: BootstrapAdmin): P
  * console.log(running.url); // http://127.0.0.1:41234
  * await running.close();
  */
-export async function startServer({ config, logger = pino({ level: 'silent' }), leader = true }: StartOptions): Promise<RunningServer> {
+export async function startServer({ config, logger = pino({ level: 'silent' }), leader = true, publicOrigin }: StartOptions): Promise<RunningServer> {
   const store = await openStore(config, {
     onIdleError: (error) => logger.warn({ reason: error.message }, 'an idle database connection failed; the pool reconnects'),
   });
-  // The sender exists once the server listens; links point at PUBLIC_URL, else at this server.
+  // The sender exists once the server listens; links point at PUBLIC_URL, else at the public URL,
+  // else at this server (auth/site-address.ts).
   let sender: OutboxSender | null = null;
   let ownUrl = `http://localhost:${config.port}`;
-  const auth = createAuthService({ config, store, publicUrl: () => ownUrl, onMailQueued: () => sender?.kick() });
+  const auth = createAuthService({ config, store, ownUrl: () => ownUrl, publicOrigin, onMailQueued: () => sender?.kick() });
   try {
     await auth.prepareSigningKeys(); // the first ES256 key exists, and this process holds the keys, before it serves
     if (leader && config.bootstrapAdmin) {

@@ -12,6 +12,8 @@ import * as passwordReset from './password-reset';
 import { createMfaTokens } from './mfa-token';
 import { createSecondFactorService, type SecondFactorService } from './second-factor-service';
 import { createSecretBox } from '../secret-box';
+import type { PublicOrigin } from '../public-origin';
+import { linkBaseFor, relyingPartyFor, type RelyingParty } from './site-address';
 import { loginAttemptRetentionMs } from './password-attempts';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
 import * as sessions from './sessions';
@@ -28,6 +30,10 @@ export const AUDIT_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
 export interface AuthService extends SecondFactorService {
   readonly config: Config;
+  /** The RP ID and origin passkeys are registered and checked against now (site-address.ts). */
+  relyingParty(): RelyingParty;
+  /** The base of the links in messages sent now. */
+  linkBase(): string;
   register(account: accounts.NewAccount, context: RequestContext, caller: RequestUser | null): Promise<accounts.Registration>;
   /** A grant, or for an account with a second factor a challenge for POST /login/mfa. */
   login(credentials: loginRules.Credentials, context: RequestContext): Promise<UserGrant | loginRules.MfaChallenge>;
@@ -76,8 +82,10 @@ export interface AuthServiceOptions {
   randomBytes?: (size: number) => Buffer;
   /** Defaults to bcrypt at config.bcryptRounds. */
   hasher?: PasswordHasher;
-  /** The base of links in messages when PUBLIC_URL is not set (startServer: its own URL). */
-  publicUrl?: () => string;
+  /** The server's own URL, the last resort for links in messages (startServer: where it listens). */
+  ownUrl?: () => string;
+  /** The URL this server is reached at from outside, when a tunnel has reported one. */
+  publicOrigin?: PublicOrigin;
   /** Called after a message is written to the outbox (startServer: kicks the sender). */
   onMailQueued?: () => void;
 }
@@ -92,6 +100,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const { config, store } = options;
   const now = options.now ?? Date.now;
   const randomBytes = options.randomBytes ?? defaultRandomBytes;
+  const publicOrigin = () => options.publicOrigin?.current() ?? null;
+  const ownUrl = () => options.ownUrl?.() ?? null;
   const keys = createKeyRing({ config, store, now });
   const tokens = createTokenService({
     keys,
@@ -110,7 +120,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     keys,
     tokens: createAccessTokens({ tokens, ring: keys, now }),
     devices: createTrustedDevices({ secret: config.jwtSecret, ttlSeconds: config.deviceTokenTtlSeconds, now, randomBytes }),
-    publicUrl: () => config.mail.publicUrl ?? options.publicUrl?.() ?? `http://localhost:${config.port}`,
+    publicUrl: () => linkBaseFor(config, publicOrigin(), ownUrl()),
+    relyingParty: () => relyingPartyFor(config, publicOrigin(), ownUrl()),
     mailQueued: options.onMailQueued ?? (() => {}),
     secrets: createSecretBox(config.secretsKey),
     mfaTokens: createMfaTokens({ secret: config.jwtSecret, issuer: config.jwtIssuer, now }),
@@ -119,6 +130,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
 
   return {
     config,
+    relyingParty: deps.relyingParty,
+    linkBase: deps.publicUrl,
     ...createSecondFactorService(deps),
     register: (account, context, caller) => accounts.register(deps, account, context, caller),
     login: (credentials, context) => loginRules.login(deps, credentials, context),

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import type { ActorCheck, AuditInput, AuthStore, RequestUser, UserRecord } from '../db/store';
 import type { PasswordHasher } from './passwords';
+import type { RelyingParty } from './site-address';
 import type { AccessTokens } from './access-tokens';
 import type { KeyRing } from './key-ring';
 import type { MfaTokens } from './mfa-token';
@@ -25,8 +26,10 @@ export interface AuthDeps {
   /** Milliseconds since the epoch. */
   now: () => number;
   randomBytes: (size: number) => Buffer;
-  /** The base of links in messages: PUBLIC_URL, else the server's own URL. */
+  /** The base of links in messages, per call: PUBLIC_URL, else the public URL, else the server's own (site-address.ts). */
   publicUrl: () => string;
+  /** WebAuthn's RP ID and origin, per call: a tunnel's URL can change while the server runs (site-address.ts). */
+  relyingParty: () => RelyingParty;
   /** A message was written to the outbox: the sender may look now. */
   mailQueued: () => void;
 }

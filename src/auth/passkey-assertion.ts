@@ -1,8 +1,8 @@
 // A passkey assertion checked through @simplewebauthn/server: its challenge must be one this server
 // issued for signing in, taken from the database once (a replayed assertion finds it gone), within
-// minutes; the signature must verify with the stored public key for the configured origin and RP ID;
-// and the signature counter must move on from the stored value (a cloned authenticator shows up as
-// a counter that did not), in one conditional write.
+// minutes; the signature must verify with the stored public key for the relying party's origin and
+// RP ID as they are now (site-address.ts); and the signature counter must move on from the stored
+// value (a cloned authenticator shows up as a counter that did not), in one conditional write.
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { PasskeyRecord } from '../db/mfa-store';
 import type { AuthDeps } from './deps';
@@ -28,14 +28,14 @@ export async function verifyPasskeyAssertion(deps: AuthDeps, response: Authentic
   if (!passkey) return null;
   const userHandle = response.response.userHandle;
   if (userHandle && Buffer.from(userHandle, 'base64url').toString('utf8') !== String(passkey.userId)) return null;
-  const { webauthnOrigin, webauthnRpId } = deps.config.secondFactor;
+  const { origin, rpId } = deps.relyingParty();
   let newCounter: number;
   try {
     const result = await verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge,
-      expectedOrigin: webauthnOrigin,
-      expectedRPID: webauthnRpId,
+      expectedOrigin: origin,
+      expectedRPID: rpId,
       credential: { id: passkey.id, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: passkey.transports as never },
       requireUserVerification: false,
     });

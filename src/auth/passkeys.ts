@@ -31,7 +31,7 @@ export async function registrationOptions(deps: AuthDeps, user: RequestUser): Pr
   const existing = await deps.store.listPasskeys(user.id);
   const options = await generateRegistrationOptions({
     rpName: RP_NAME,
-    rpID: deps.config.secondFactor.webauthnRpId,
+    rpID: deps.relyingParty().rpId,
     userName: user.email,
     userDisplayName: user.username,
     userID: new Uint8Array(Buffer.from(String(user.id), 'utf8')),
@@ -50,13 +50,14 @@ export async function verifyRegistration(deps: AuthDeps, user: RequestUser, resp
   const challenge = challengeOf(response);
   const issued = challenge === null ? null : await deps.store.takeWebauthnChallenge(challenge, 'register', deps.now());
   if (!issued || issued.userId !== user.id) throw invalidPasskey();
+  const { origin, rpId } = deps.relyingParty();
   let credential;
   try {
     const result = await verifyRegistrationResponse({
       response,
       expectedChallenge: issued.challenge,
-      expectedOrigin: deps.config.secondFactor.webauthnOrigin,
-      expectedRPID: deps.config.secondFactor.webauthnRpId,
+      expectedOrigin: origin,
+      expectedRPID: rpId,
       requireUserVerification: false,
     });
     if (!result.verified) throw invalidPasskey();
@@ -84,7 +85,7 @@ export async function verifyRegistration(deps: AuthDeps, user: RequestUser, resp
 
 /** POST /webauthn/login/options: a challenge for any discoverable passkey of this site. */
 export async function loginOptions(deps: AuthDeps): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const options = await generateAuthenticationOptions({ rpID: deps.config.secondFactor.webauthnRpId, userVerification: 'preferred', timeout: CHALLENGE_TTL_MS });
+  const options = await generateAuthenticationOptions({ rpID: deps.relyingParty().rpId, userVerification: 'preferred', timeout: CHALLENGE_TTL_MS });
   const now = deps.now();
   await deps.store.saveWebauthnChallenge({ challenge: options.challenge, purpose: 'login', userId: null, expiresAt: now + CHALLENGE_TTL_MS }, now);
   return options;

@@ -62,6 +62,7 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   'secondFactor.reauthMaxAgeSeconds': 'REAUTH_MAX_AGE',
   'secondFactor.webauthnRpId': 'WEBAUTHN_RP_ID',
   'secondFactor.webauthnOrigin': 'WEBAUTHN_ORIGIN',
+  'secondFactor.webauthnConfigured': 'WEBAUTHN_ORIGIN, WEBAUTHN_RP_ID', // true when either is set
   publicTunnel: 'PUBLIC_TUNNEL',
   logLevel: 'LOG_LEVEL',
   bodyLimitBytes: 'BODY_LIMIT',

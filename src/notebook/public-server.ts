@@ -3,6 +3,7 @@
 // reason is kept for the notebook to explain. Settings come from LT_* variables, so a workshop can
 // point every learner at its own localtunnel server without editing a notebook. With `shareFile`,
 // the other notebooks' kernels can find it (shared-server.ts).
+import { createPublicOrigin } from '../public-origin';
 import { isTunnelError } from '../tunnel/tunnel-error';
 import { openTunnel } from '../tunnel/open-tunnel';
 import type { TunnelEvent, TunnelHandle } from '../tunnel/tunnel-supervisor';
@@ -75,7 +76,9 @@ export async function startPublicServer({ tunnel: choice, onUrl, onEvent, env = 
   // Behind a tunnel every request arrives from the tunnel client on 127.0.0.1; the tunnel server
   // appends the visitor's address to X-Forwarded-For, and TRUST_PROXY=1 believes that one entry only.
   // PUBLIC_TUNNEL: the tunnel's last leg is plain HTTP, so the page warns visitors to use demo accounts only.
-  const server = await startTutorialServer({ ...(choice ? { TRUST_PROXY: '1', PUBLIC_TUNNEL: 'on' } : {}), ...env });
+  // publicOrigin: passkeys and mail links follow the tunnel's URL, the one a phone's browser shows.
+  const publicOrigin = createPublicOrigin();
+  const server = await startTutorialServer({ ...(choice ? { TRUST_PROXY: '1', PUBLIC_TUNNEL: 'on' } : {}), ...env }, { publicOrigin });
   let tunnel: TunnelHandle | null = null;
   let tunnelProblem: string | null = null;
   let announcement: ServerAnnouncement | undefined;
@@ -89,6 +92,7 @@ export async function startPublicServer({ tunnel: choice, onUrl, onEvent, env = 
         timeoutMs: choice.timeoutMs,
         probeAddress: choice.address,
         onUrl: (url) => {
+          publicOrigin.set(url); // before anyone is told, so the first visitor already gets it
           onUrl?.(url);
           announcement?.update(); // a reopened tunnel's new URL
         },

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type BootstrapAdmin, type Config } from '../config';
+import type { PublicOrigin } from '../public-origin';
 import { startServer, type RunningServer } from '../server';
 import { onKernelExit } from './kernel-exit';
 
@@ -21,6 +22,11 @@ export interface TutorialServer {
   close(): Promise<void>;
 }
 
+export interface TutorialServerOptions {
+  /** Handed to startServer: the public URL, once a tunnel reports one (public-server.ts). */
+  publicOrigin?: PublicOrigin;
+}
+
 /**
  * Starts the service on 127.0.0.1, port 0; `env` adds or overrides configuration variables.
  *
@@ -29,7 +35,7 @@ export interface TutorialServer {
  * await testEndpoint('GET', '/', { baseUrl: server.url });
  * await server.close();
  */
-export async function startTutorialServer(env: Record<string, string> = {}): Promise<TutorialServer> {
+export async function startTutorialServer(env: Record<string, string> = {}, { publicOrigin }: TutorialServerOptions = {}): Promise<TutorialServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbook-notebook-'));
   const removeDir = onKernelExit(() => fs.rmSync(dir, { recursive: true, force: true }));
   // ADMIN_* in `env` (a workshop host's own admin) win over the generated one.
@@ -48,7 +54,7 @@ export async function startTutorialServer(env: Record<string, string> = {}): Pro
       ADMIN_PASSWORD: admin.password,
       ...env,
     });
-    const running = await startServer({ config });
+    const running = await startServer({ config, publicOrigin });
     return {
       url: running.url,
       running,

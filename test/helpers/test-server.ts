@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config';
-import { startServer, type RunningServer } from '../../src/server';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server';
 import { createTestDatabase } from './postgres';
 
 /** The backend the HTTP suites run on in this vitest project. */
@@ -80,7 +80,6 @@ export async function request(baseUrl: string, method: string, urlPath: string, 
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-/** `logger` (silent by default) lets a test read what the server logs. */
 /**
  * The variables that point a server at a fresh database of this project's backend: none for SQLite
  * (testEnv's DATABASE_PATH is a new file), DATABASE_URL of a new PostgreSQL database otherwise.
@@ -91,10 +90,14 @@ export async function freshDatabase(): Promise<{ env: Record<string, string>; dr
   return { env: { DATABASE_URL: database.url }, drop: () => database.drop() };
 }
 
-export async function startTestServer(env: Record<string, string> = {}, logger?: Logger): Promise<TestServer> {
+/**
+ * `logger` (silent by default) lets a test read what the server logs; `publicOrigin` stands in for
+ * a tunnel that reports the server's public URL.
+ */
+export async function startTestServer(env: Record<string, string> = {}, logger?: Logger, { publicOrigin }: Pick<StartOptions, 'publicOrigin'> = {}): Promise<TestServer> {
   const dir = tempDir();
   const database = await freshDatabase();
-  const running = await startServer({ config: loadConfig(testEnv(dir, { ...database.env, ...env })), logger });
+  const running = await startServer({ config: loadConfig(testEnv(dir, { ...database.env, ...env })), logger, publicOrigin });
   return {
     url: running.url,
     dir,

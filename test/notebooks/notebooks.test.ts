@@ -150,6 +150,8 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
     expect(notebook.again.text).toMatch(new RegExp(`the server answers at ${publicUrl.source}`));
     expect(notebook.again.text).toContain('tunnel_notice: This server is reached through a public tunnel');
     expect(notebook.again.text).toContain('✓ notebooks 7 and 8 will find this server');
+    expect(notebook.again.text).toMatch(new RegExp(`passkeys: RP ID [a-z0-9]+\\.localhost, origin ${publicUrl.source}; links in messages start with ${publicUrl.source}`));
+    expect(notebook.again.text).toContain('✓ passkeys and mail links follow the tunnel URL');
     expect(notebook.text).not.toContain('No public URL');
     expect(notebook.again.richOf('text/html')).toMatch(new RegExp(`<a href="${publicUrl.source}/app"`));
     expect(notebook.html).toContain('src="images/web-page.png"');
@@ -188,6 +190,7 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
       '✓ /users/me refuses the mfa_token: 401',
     ]) expect(notebook.again.text).toContain(line);
     expect(notebook.again.text).not.toContain('✗');
+    expect(notebook.again.text).toMatch(/relying party: RP ID localhost, origin http:\/\/localhost:[1-9]\d*\n/); // the port it listens on, not PORT=0
     expect(notebook.again.richOf('text/html')).toContain('<svg');
   }, NOTEBOOK_TIMEOUT_MS);
 

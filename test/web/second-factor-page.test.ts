@@ -6,19 +6,31 @@
 // page.evaluate callbacks run in the browser: they need the DOM types
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codeAt } from '../helpers/second-factor';
 import { newUser, startTestServer, type TestServer } from '../helpers/test-server';
 import { freePort } from '../notebooks/free-port';
-import { launchChromium, pageProblems, screenshot } from './browser';
+import { launchChromium, screenshot } from './browser';
+import {
+  addPasskey,
+  authenticatorPages,
+  confirmTotp,
+  enterCode,
+  logOut,
+  passkeyAssertion,
+  passwordStep,
+  register,
+  signedIn,
+  startTotpSetup,
+  verifyAssertion,
+} from './page-steps';
 
 const REAUTH_SECONDS = 3;
 let server: TestServer;
 let origin: string;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const seen = pageProblems();
+const pages = authenticatorPages();
 
 beforeAll(async () => {
   const port = await freePort();
@@ -30,45 +42,10 @@ afterAll(async () => {
   await server?.close();
 });
 afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-  expect(seen.problems.splice(0)).toEqual([]);
+  expect(await pages.closeAll()).toEqual([]);
 });
 
-/** A page at http://localhost:PORT/app with a virtual platform authenticator that holds resident keys. */
-async function openPage(): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = seen.watch(await context.newPage());
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-  await page.goto(`${origin}/app`);
-  await page.locator('body[data-view]').waitFor({ state: 'attached' });
-  return page;
-}
-
-type User = ReturnType<typeof newUser>;
-const signedIn = (page: Page, user: User) => page.locator('#whoami-facts dd').getByText(user.username, { exact: true }).waitFor();
-
-async function register(page: Page, user: User): Promise<void> {
-  await page.fill('#register-username', user.username);
-  await page.fill('#register-email', user.email);
-  await page.fill('#register-password', user.password);
-  await page.click('#register-form button[type=submit]');
-  await signedIn(page, user);
-}
-
-async function logOut(page: Page): Promise<void> {
-  await page.click('#logout');
-  await page.locator('body[data-view="signed-out"]').waitFor();
-}
-
-async function addPasskey(page: Page): Promise<void> {
-  await page.click('#passkey-add');
-  await page.locator('#passkeys li').first().waitFor();
-}
+const openPage = (): Promise<Page> => pages.open(browser, `${origin}/app`);
 
 describe('TOTP on the page', () => {
   it('6.3.3 set up with the QR code, recovery codes shown once, a code asked after the password at sign-in', async () => {
@@ -76,16 +53,11 @@ describe('TOTP on the page', () => {
     const page = await openPage();
     await register(page, user);
     expect(await page.locator('#mfa-status').textContent()).toBe('Authenticator app: off');
-    await page.fill('#totp-setup-password', user.password);
-    await page.click('#totp-setup-form button[type=submit]');
-    await page.locator('#totp-enrol').waitFor();
+    const secret = await startTotpSetup(page, user);
     expect(await page.getAttribute('#totp-qr', 'src')).toMatch(/^data:image\/svg\+xml/);
     expect(await page.locator('#totp-qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-    const secret = (await page.locator('#totp-secret').textContent())!;
     await screenshot(page, 'mfa-1-totp-qr');
-    await page.fill('#totp-confirm-code', codeAt(secret, -1));
-    await page.click('#totp-confirm-form button[type=submit]');
-    await page.locator('#recovery-codes').waitFor();
+    await confirmTotp(page, secret);
     expect(await page.locator('#recovery-code-list li').count()).toBe(10);
     await page.locator('#mfa-status', { hasText: 'Authenticator app: on · 10 recovery code(s) left' }).waitFor();
     await screenshot(page, 'mfa-2-recovery-codes');
@@ -94,16 +66,11 @@ describe('TOTP on the page', () => {
     expect(await page.isVisible('#recovery-codes')).toBe(false); // shown once
 
     await logOut(page);
-    await page.fill('#login-email', user.email);
-    await page.fill('#login-password', user.password);
-    await page.click('#login-form button[type=submit]');
-    await page.locator('#mfa-form').waitFor();
+    await passwordStep(page, user);
     expect(await page.isVisible('#login-form')).toBe(false);
-    await page.fill('#mfa-code', '000000' === codeAt(secret) ? '111111' : '000000');
-    await page.click('#mfa-form button[type=submit]');
+    await enterCode(page, '000000' === codeAt(secret) ? '111111' : '000000');
     await page.locator('#mfa-form .form-error', { hasText: 'Invalid or already used code' }).waitFor();
-    await page.fill('#mfa-code', codeAt(secret));
-    await page.click('#mfa-form button[type=submit]');
+    await enterCode(page, codeAt(secret));
     await signedIn(page, user);
   });
 });
@@ -128,20 +95,11 @@ describe('passkeys on the page', () => {
     const page = await openPage();
     await register(page, user);
     await addPasskey(page);
-    const statuses = await page.evaluate(async () => {
-      const assertion = async () => {
-        const options = await (await fetch('/webauthn/login/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
-        const credential = (await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) })) as PublicKeyCredential;
-        return credential.toJSON();
-      };
-      const verify = async (body: unknown) =>
-        (await fetch('/webauthn/login/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
-      const once = await assertion();
-      const replay = [await verify(once), await verify(once)];
-      const older = await assertion();
-      const newer = await assertion();
-      return { replay, counter: [await verify(newer), await verify(older)] };
-    });
+    const once = await passkeyAssertion(page);
+    const replay = [await verifyAssertion(page, once), await verifyAssertion(page, once)];
+    const older = await passkeyAssertion(page);
+    const newer = await passkeyAssertion(page);
+    const statuses = { replay, counter: [await verifyAssertion(page, newer), await verifyAssertion(page, older)] };
     expect(statuses).toEqual({ replay: [200, 401], counter: [200, 401] });
   });
 
