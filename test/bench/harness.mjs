@@ -52,7 +52,7 @@ export function startChild(args, env, { logFile } = {}) {
   });
 }
 
-/** The node flags `npm start` runs with, e.g. ['--max-semi-space-size=8', ...]. */
+/** The node flags `npm start` runs with, e.g. ['--max-semi-space-size=16', ...]. */
 export const START_FLAGS = START_ARGS.filter((arg) => arg.startsWith('--'));
 
 /**
