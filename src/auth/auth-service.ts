@@ -2,7 +2,7 @@
 // operation the HTTP layer, the CLI or a notebook needs is a method. No Express, no SQL here.
 import type { BootstrapAdmin, Config } from '../config';
 import type { OutboxRecord, OutboxStatus } from '../db/mail-store';
-import type { AuditRecord, AuthStore, Page, PruneResult, RequestUser, SessionRecord, UserRecord } from '../db/store';
+import type { AuditRecord, AuthStore, MeUser, Page, PruneResult, RequestUser, SessionRecord, UserRecord } from '../db/store';
 import * as accounts from './accounts';
 import { defaultRandomBytes, type AuthDeps, type RequestContext, type TokenGrant, type UserGrant } from './deps';
 import * as emailChange from './email-change';
@@ -40,6 +40,8 @@ export interface AuthService extends SecondFactorService {
   refresh(refreshToken: string, context: RequestContext): Promise<TokenGrant>;
   /** Bearer token -> the current user, role and permissions from the database; null if not valid now. */
   authenticate(token: string): Promise<RequestUser | null>;
+  /** authenticate, with the second-factor summary, in one query: GET /users/me. */
+  authenticateMe(token: string): Promise<MeUser | null>;
   logout(user: RequestUser, context: RequestContext): Promise<void>;
   logoutAll(user: RequestUser, context: RequestContext): Promise<number>;
   listSessions(user: RequestUser): Promise<Array<SessionRecord & { current: boolean }>>;
@@ -137,6 +139,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     login: (credentials, context) => loginRules.login(deps, credentials, context),
     refresh: (refreshToken, context) => sessions.refresh(deps, refreshToken, context),
     authenticate: (token) => sessions.authenticate(deps, token),
+    authenticateMe: (token) => sessions.authenticateMe(deps, token),
     logout: (user, context) => sessions.logout(deps, user, context),
     logoutAll: (user, context) => sessions.logoutAll(deps, user, context),
     listSessions: (user) => sessions.listSessions(deps, user),

@@ -6,7 +6,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { MfaStatus, PasskeyRecord } from '../db/mfa-store';
+import type { PasskeyRecord } from '../db/mfa-store';
 import type { RequestUser } from '../db/store';
 import type { AuthDeps, RequestContext, UserGrant } from './deps';
 import * as freshAuth from './fresh-auth';
@@ -16,7 +16,6 @@ import type { SecondFactorProof } from './second-factor-check';
 import * as secondFactor from './second-factor';
 
 export interface SecondFactorService {
-  mfaStatus(user: RequestUser): Promise<MfaStatus>;
   setupTotp(user: RequestUser, password: string, deviceToken: string | null, context: RequestContext): Promise<secondFactor.TotpSetup>;
   confirmTotp(user: RequestUser, code: string, context: RequestContext): Promise<{ recoveryCodes: string[] }>;
   removeTotp(user: RequestUser, proof: SecondFactorProof, context: RequestContext): Promise<void>;
@@ -33,7 +32,6 @@ export interface SecondFactorService {
 
 export function createSecondFactorService(deps: AuthDeps): SecondFactorService {
   return {
-    mfaStatus: (user) => secondFactor.mfaStatus(deps, user),
     setupTotp: (user, password, deviceToken, context) => secondFactor.setupTotp(deps, user, password, deviceToken, context),
     confirmTotp: (user, code, context) => secondFactor.confirmTotp(deps, user, code, context),
     removeTotp: (user, proof, context) => secondFactor.removeTotp(deps, user, proof, context),

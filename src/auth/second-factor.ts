@@ -3,7 +3,6 @@
 // key and a QR code; the first right code confirms it and returns the recovery codes, shown once
 // and stored only as hashes. Nothing is active until then.
 import { ADMIN_PERMISSION, type RequestUser } from '../db/store';
-import type { MfaStatus } from '../db/mfa-store';
 import { actorCheck, auditEntry, type AuthDeps, type RequestContext } from './deps';
 import { AuthError } from './errors';
 import { assertFreshAuthentication, confirmOwnPassword, markFresh } from './fresh-auth';
@@ -20,8 +19,6 @@ export interface TotpSetup {
 
 const self = (user: RequestUser) => ({ userId: user.id, actorId: user.id });
 const alreadyEnabled = () => new AuthError('mfa_already_enabled', 'TOTP is already on for this account: remove it first to set up a new one');
-
-export const mfaStatus = (deps: AuthDeps, user: { id: number }): Promise<MfaStatus> => deps.store.mfaStatus(user.id);
 
 /** POST /users/me/mfa/totp/setup: the password again, then a new pending secret (a pending one is replaced). */
 export async function setupTotp(deps: AuthDeps, user: RequestUser, password: string, deviceToken: string | null, context: RequestContext): Promise<TotpSetup> {

@@ -2,7 +2,7 @@
 // (256 random bits, stored as SHA-256) that rotates on every use. A spent refresh token presented
 // again means two parties hold it: the whole session ends (OAuth 2.0 Security BCP, section 4.14).
 // Refresh tokens expire after REFRESH_TOKEN_TTL of disuse (sliding) and SESSION_MAX_AGE in all.
-import type { AuditInput, RequestUser, SessionRecord } from '../db/store';
+import type { AuditInput, MeUser, RequestUser, SessionRecord } from '../db/store';
 import { auditEntry, hashRefreshToken, type AuthDeps, type RequestContext, type TokenGrant } from './deps';
 import { AuthError } from './errors';
 import { assertFreshAuthentication } from './fresh-auth';
@@ -44,15 +44,21 @@ export async function startSession(deps: AuthDeps, userId: number, context: Requ
 }
 
 /** Bearer token -> who is asking, read from the database now; null when anything is off. */
-export function authenticate(deps: AuthDeps, token: string): Promise<RequestUser | null> {
+export const authenticate = (deps: AuthDeps, token: string): Promise<RequestUser | null> => verifiedThen(deps, token, userOf);
+
+/** The same, with the second-factor summary GET /users/me shows, in one query. */
+export const authenticateMe = (deps: AuthDeps, token: string): Promise<MeUser | null> => verifiedThen(deps, token, meOf);
+
+function verifiedThen<T>(deps: AuthDeps, token: string, lookup: (deps: AuthDeps, verified: VerifiedAccessToken) => Promise<T | null>): Promise<T | null> {
   // Not async: on every authenticated request, one promise (the store's) is enough.
   const verified = deps.tokens.verifyCached(token);
-  if (verified === UNKNOWN_KEY) return deps.tokens.verifyAfterReload(token).then((again) => (again ? userOf(deps, again) : null));
+  if (verified === UNKNOWN_KEY) return deps.tokens.verifyAfterReload(token).then((again) => (again ? lookup(deps, again) : null));
   if (!verified) return Promise.resolve(null);
-  return userOf(deps, verified);
+  return lookup(deps, verified);
 }
 
 const userOf = (deps: AuthDeps, verified: VerifiedAccessToken) => deps.store.findUserForRequest(verified.userId, verified.sessionId, deps.now());
+const meOf = (deps: AuthDeps, verified: VerifiedAccessToken) => deps.store.findMeForRequest(verified.userId, verified.sessionId, deps.now());
 
 /** Like authenticate, with the token's claims: for introspection, off the hot path. */
 export async function introspect(deps: AuthDeps, token: string): Promise<{ user: RequestUser; claims: AccessTokenClaims } | null> {

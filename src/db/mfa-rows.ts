@@ -55,11 +55,15 @@ export const toMfaStatus = (row: { totp: number; passkeys: number; recovery_code
   recoveryCodesLeft: row.recovery_codes_left,
 });
 
-/** SQL of that row, the same on both databases ($1 / ? is the user id, three times). */
-export const mfaStatusSql = (p: [string, string, string]) => `SELECT
-  (SELECT COUNT(*) FROM totp_factors WHERE user_id = ${p[0]} AND confirmed_at IS NOT NULL) AS totp,
-  (SELECT COUNT(*) FROM passkeys WHERE user_id = ${p[1]}) AS passkeys,
-  (SELECT COUNT(*) FROM recovery_codes WHERE user_id = ${p[2]} AND used_at IS NULL) AS recovery_codes_left`;
+/** The three counts as columns, the same on both databases, for `userId`: a parameter ($1, @id) or a column (u.id). */
+export const mfaStatusColumns = (userId: string) => `(SELECT COUNT(*) FROM totp_factors WHERE user_id = ${userId} AND confirmed_at IS NOT NULL) AS totp,
+  (SELECT COUNT(*) FROM passkeys WHERE user_id = ${userId}) AS passkeys,
+  (SELECT COUNT(*) FROM recovery_codes WHERE user_id = ${userId} AND used_at IS NULL) AS recovery_codes_left`;
+
+/** SQL of that row alone. */
+export const mfaStatusSql = (userId: string) => `SELECT ${mfaStatusColumns(userId)}`;
+
+export type MfaStatusRow = Parameters<typeof toMfaStatus>[0];
 
 /** Session freshness: its last re-authentication, else its login. */
 export const authenticatedAtSql = (p: [string, string, string]) => `SELECT COALESCE(sa.authenticated_at, s.created_at) AS at

@@ -3,7 +3,7 @@
 // (postgres/postgres-store.ts), for several processes on one database; auth/ and http/ cannot tell
 // which. Expected outcomes (a taken email, a spent token) are return values.
 import type { MailDraft, MailStore, NewEmailToken } from './mail-store';
-import type { MfaStore } from './mfa-store';
+import type { MfaStatus, MfaStore } from './mfa-store';
 
 export interface UserRecord {
   id: number;
@@ -25,6 +25,11 @@ export interface UserWithPasswordHash extends UserRecord {
 export interface RequestUser extends UserRecord {
   permissions: readonly string[];
   sessionId: string;
+}
+
+/** The caller of GET /users/me: the request's user and the second-factor summary it shows. */
+export interface MeUser extends RequestUser {
+  mfa: MfaStatus;
 }
 
 export interface RoleRecord {
@@ -215,6 +220,8 @@ export interface AuthStore extends MailStore, MfaStore {
   findUserById(id: number): Promise<UserWithPasswordHash | null>;
   /** The hot path: user + role + permissions, only if the session is live and the user enabled. */
   findUserForRequest(userId: number, sessionId: string, now: number): Promise<RequestUser | null>;
+  /** The same, with the user's second-factor summary read in the same statement (GET /users/me). */
+  findMeForRequest(userId: number, sessionId: string, now: number): Promise<MeUser | null>;
   listUsers(query: { offset: number; limit: number; role?: string; disabled?: boolean }): Promise<Page<UserRecord>>;
   /**
    * Role change and/or disable by `actor`; refuses to leave no enabled admin; disabling ends all

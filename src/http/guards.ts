@@ -3,17 +3,21 @@
 // requireRole and requirePermission then decide, answering 403 without saying more than needed.
 import type { RequestHandler } from 'express';
 import type { AuthService } from '../auth/auth-service';
+import type { RequestUser } from '../db/store';
 import { AuthError } from '../auth/errors';
 import { HttpError } from './error-handler';
 import { bearerTokenOf, currentUser } from './request-context';
 
 // #region requireAuth
-/** 401 unless the request carries a valid Bearer token of a live session of an enabled user. */
-export function requireAuth(auth: AuthService): RequestHandler {
+/**
+ * 401 unless the request carries a valid Bearer token of a live session of an enabled user.
+ * `lookup` may read more with the user, in the same query (GET /users/me: auth.authenticateMe).
+ */
+export function requireAuth(auth: AuthService, lookup: (token: string) => Promise<RequestUser | null> = auth.authenticate): RequestHandler {
   return async (req, res, next) => {
     const token = bearerTokenOf(req);
     if (token === null) throw new HttpError(401, 'unauthorized', 'No token provided');
-    const user = await auth.authenticate(token);
+    const user = await lookup(token);
     if (!user) throw new AuthError('invalid_token', 'Invalid or expired token');
     res.locals.user = user;
     next();

@@ -382,6 +382,22 @@ describe.each(backends.filter((backend) => backend.available))('store on $name',
       expect(await store.mfaStatus(user.id)).toEqual({ totp: false, passkeys: 0, recoveryCodesLeft: 0 });
     });
 
+    it('finds the caller of GET /users/me with its own second-factor counts in one lookup, under the request-user rules', async () => {
+      const ada = await addUser('ada');
+      const bob = await addUser('bob');
+      await store.createSession(session('s1', ada.id, 'token-1'), T0, 10, null);
+      await store.createSession(session('s2', bob.id, 'token-2'), T0, 10, null);
+      await store.beginTotpEnrolment(ada.id, 'sealed', T0);
+      await store.confirmTotpEnrolment(ada.id, 'sealed', 5, [hash('a'), hash('b')], T0, audit);
+      await store.addPasskey(passkey('cred-1', ada.id), { ...audit, event: 'passkey_added' });
+      expect(await store.findMeForRequest(ada.id, 's1', T0 + 1)).toMatchObject({
+        id: ada.id, permissions: ['read', 'write'], sessionId: 's1', mfa: { totp: true, passkeys: 1, recoveryCodesLeft: 2 },
+      });
+      expect((await store.findMeForRequest(bob.id, 's2', T0 + 1))?.mfa).toEqual({ totp: false, passkeys: 0, recoveryCodesLeft: 0 });
+      expect(await store.findMeForRequest(bob.id, 's1', T0 + 1)).toBeNull(); // ada's session
+      expect(await store.findMeForRequest(ada.id, 's1', T0 + 60_000)).toBeNull(); // expired
+    });
+
     it('an admin reset removes TOTP, codes and passkeys, audited with the counts; a stale admin is refused', async () => {
       const admin = await actor();
       const user = await addUser('ada');

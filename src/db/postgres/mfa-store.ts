@@ -8,7 +8,7 @@ import type { ActorCheck, AuditInput } from '../store';
 import { changes, firstRow, prepared, rows, type Queryable, type Statement } from './pool';
 
 const statements = {
-  status: prepared('mfa.status', mfaStatusSql(['$1', '$1', '$1'])),
+  status: prepared('mfa.status', mfaStatusSql('$1')),
   totp: prepared('mfa.totp', 'SELECT secret_sealed, confirmed_at, last_step FROM totp_factors WHERE user_id = $1'),
   beginTotp: prepared('mfa.beginTotp', `INSERT INTO totp_factors AS t (user_id, secret_sealed, confirmed_at, last_step, created_at) VALUES ($1, $2, NULL, NULL, $3)
     ON CONFLICT (user_id) DO UPDATE SET secret_sealed = EXCLUDED.secret_sealed, created_at = EXCLUDED.created_at

@@ -94,6 +94,7 @@ function createPostgresStore(pool: pg.Pool, roles: ReturnType<typeof createRoleC
     findUserByEmail: (email) => users.byEmail(pool, email),
     findUserById: (id) => users.byId(pool, id),
     findUserForRequest: (userId, sessionId, now) => users.forRequest(pool, userId, sessionId, now),
+    findMeForRequest: (userId, sessionId, now) => users.forMe(pool, userId, sessionId, now),
     listUsers: (query) => users.list(pool, query),
 
     async updateUser(id, change, now, actor, context): Promise<UpdateUserResult> {

@@ -3,14 +3,17 @@
 // function runs on the client it is given: the pool for a lone read, or a transaction's client.
 import type { RequestRow, RoleCache } from '../role-cache';
 import { toRole, toUser, toUserWithHash, type RoleRow, type UserRow } from '../row-mappers';
-import { ADMIN_PERMISSION, type Page, type RequestUser, type UserRecord, type UserWithPasswordHash } from '../store';
+import { mfaStatusColumns, toMfaStatus, type MfaStatusRow } from '../mfa-rows';
+import { ADMIN_PERMISSION, type MeUser, type Page, type RequestUser, type UserRecord, type UserWithPasswordHash } from '../store';
 import { changes, firstRow, page, prepared, rows, type Queryable } from './pool';
 
 const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at, u.email_verified_at';
 const LIST_FILTER = '($1::text IS NULL OR r.name = $1) AND ($2::boolean IS NULL OR (u.disabled_at IS NOT NULL) = $2)';
-const REQUEST_USER = `SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at, u.email_verified_at
-  FROM sessions s JOIN users u ON u.id = s.user_id
+// The session and user of an authenticated request; GET /users/me adds its second-factor counts.
+const REQUEST_COLUMNS = 'u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at, u.email_verified_at';
+const LIVE_SESSION_OF_ENABLED_USER = `FROM sessions s JOIN users u ON u.id = s.user_id
   WHERE s.id = $1 AND s.user_id = $2 AND s.expires_at > $3 AND u.disabled_at IS NULL`;
+const REQUEST_USER = `SELECT ${REQUEST_COLUMNS} ${LIVE_SESSION_OF_ENABLED_USER}`;
 
 const statements = {
   roles: prepared('roles', `SELECT r.id, r.name, r.description,
@@ -27,6 +30,7 @@ const statements = {
   byEmail: prepared('users.byEmail', `SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.email = $1`),
   // One statement for every authenticated request: live session, enabled user, current role id.
   forRequest: prepared('users.forRequest', REQUEST_USER),
+  forMe: prepared('users.forMe', `SELECT ${REQUEST_COLUMNS}, ${mfaStatusColumns('u.id')} ${LIVE_SESSION_OF_ENABLED_USER}`),
   // The same for the actor of a privileged write, share-locking its session and user rows: a
   // demotion, disable or logout of the actor either waits for this write or is seen by it.
   actorForWrite: prepared('users.actorForWrite', `${REQUEST_USER} FOR SHARE OF s, u`),
@@ -64,6 +68,11 @@ export function createUsersQueries(roles: RoleCache) {
       toUserWithHash(await firstRow<UserRow>(db, statements.byEmail, [email])),
     forRequest: async (db: Queryable, userId: number, sessionId: string, now: number) =>
       requestUser(await firstRow<RequestRow>(db, statements.forRequest, [sessionId, userId, now]), sessionId),
+    async forMe(db: Queryable, userId: number, sessionId: string, now: number): Promise<MeUser | null> {
+      const row = await firstRow<RequestRow & MfaStatusRow>(db, statements.forMe, [sessionId, userId, now]);
+      const user = requestUser(row, sessionId);
+      return user && Object.assign(user, { mfa: toMfaStatus(row!) });
+    },
     actorForWrite: async (db: Queryable, userId: number, sessionId: string, now: number) =>
       requestUser(await firstRow<RequestRow>(db, statements.actorForWrite, [sessionId, userId, now]), sessionId),
     lock: async (db: Queryable, id: number) => void (await changes(db, statements.lock, [id])),

@@ -15,7 +15,7 @@ interface StoreParts {
 
 export function createSqliteMfaStore(db: SqliteDatabase, { write, allowed, audit, userExists }: StoreParts): MfaStore {
   const statements = {
-    status: db.prepare(mfaStatusSql(['@id', '@id', '@id'])),
+    status: db.prepare(mfaStatusSql('@id')),
     totp: db.prepare('SELECT secret_sealed, confirmed_at, last_step FROM totp_factors WHERE user_id = ?'),
     beginTotp: db.prepare(`INSERT INTO totp_factors (user_id, secret_sealed, confirmed_at, last_step, created_at) VALUES (?, ?, NULL, NULL, ?)
       ON CONFLICT (user_id) DO UPDATE SET secret_sealed = excluded.secret_sealed, created_at = excluded.created_at

@@ -87,6 +87,10 @@ export function createSqliteStore(db: SqliteDatabase): AuthStore {
       return users.forRequest(userId, sessionId, now);
     },
 
+    async findMeForRequest(userId, sessionId, now) {
+      return users.forMe(userId, sessionId, now);
+    },
+
     async listUsers(query) {
       return users.list(query);
     },

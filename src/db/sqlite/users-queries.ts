@@ -3,11 +3,16 @@
 // NOCASE. Roles are read once into the role cache (role-cache.ts says why).
 import { createRoleCache, type RequestRow, type RoleCache } from '../role-cache';
 import { toRole, toUser, toUserWithHash, type RoleRow, type UserRow } from '../row-mappers';
-import { ADMIN_PERMISSION, type RequestUser, type UserWithPasswordHash } from '../store';
+import { mfaStatusColumns, toMfaStatus, type MfaStatusRow } from '../mfa-rows';
+import { ADMIN_PERMISSION, type MeUser, type RequestUser, type UserWithPasswordHash } from '../store';
 import type { SqliteDatabase } from './open-database';
 
 const USER_COLUMNS = 'u.id, u.username, u.email, r.name AS role, u.created_at, u.updated_at, u.disabled_at, u.email_verified_at';
 const LIST_FILTER = '(@role IS NULL OR r.name = @role) AND (@disabled IS NULL OR (u.disabled_at IS NOT NULL) = @disabled)';
+// The session and user of an authenticated request; GET /users/me adds its second-factor counts.
+const REQUEST_COLUMNS = 'u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at, u.email_verified_at';
+const LIVE_SESSION_OF_ENABLED_USER = `FROM sessions s JOIN users u ON u.id = s.user_id
+  WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`;
 const PERMISSIONS_OF_ROLE = `(SELECT group_concat(p.name, ',' ORDER BY p.id) FROM role_permissions rp
   JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = r.id)`;
 
@@ -21,9 +26,8 @@ export function createUsersQueries(db: SqliteDatabase) {
     byId: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?`),
     byEmail: db.prepare(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u JOIN roles r ON r.id = u.role_id WHERE u.email = ?`),
     // One statement for every authenticated request: live session, enabled user, current role id.
-    forRequest: db.prepare(`SELECT u.id, u.username, u.email, u.role_id, u.created_at, u.updated_at, u.email_verified_at
-      FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`),
+    forRequest: db.prepare(`SELECT ${REQUEST_COLUMNS} ${LIVE_SESSION_OF_ENABLED_USER}`),
+    forMe: db.prepare(`SELECT ${REQUEST_COLUMNS}, ${mfaStatusColumns('u.id')} ${LIVE_SESSION_OF_ENABLED_USER}`),
     list: db.prepare(`SELECT ${USER_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id
       WHERE ${LIST_FILTER} ORDER BY u.id LIMIT @limit OFFSET @offset`),
     count: db.prepare(`SELECT COUNT(*) FROM users u JOIN roles r ON r.id = u.role_id WHERE ${LIST_FILTER}`).pluck(),
@@ -49,6 +53,10 @@ export function createUsersQueries(db: SqliteDatabase) {
     forRequest(userId: number, sessionId: string, now: number): RequestUser | null {
       const row = statements.forRequest.get(sessionId, userId, now) as RequestRow | undefined;
       return row ? roles.toRequestUser(row, sessionId) : null;
+    },
+    forMe(userId: number, sessionId: string, now: number): MeUser | null {
+      const row = statements.forMe.get(sessionId, userId, now) as (RequestRow & MfaStatusRow) | undefined;
+      return row ? Object.assign(roles.toRequestUser(row, sessionId), { mfa: toMfaStatus(row) }) : null;
     },
     list(query: { offset: number; limit: number; role?: string; disabled?: boolean }) {
       const filter = { role: query.role ?? null, disabled: query.disabled === undefined ? null : Number(query.disabled) };
