@@ -13,7 +13,7 @@ import { authRoutes } from './routes/auth-routes';
 import { emailRoutes } from './routes/email-routes';
 import { homeRoutes } from './routes/home-routes';
 import { INTROSPECTION_PATH, keysRoutes } from './routes/keys-routes';
-import { meRoutes } from './routes/me-routes';
+import { meRoutes, usersMe } from './routes/me-routes';
 import { webRoutes } from './routes/web-routes';
 
 export interface AppOptions {
@@ -36,7 +36,8 @@ export function createApp({ auth, logger = pino({ level: 'silent' }) }: AppOptio
   if (logger.isLevelEnabled('info')) app.use(requestLogger(logger));
   app.use(formBody(auth.config.bodyLimitBytes, [INTROSPECTION_PATH])); // RFC 7662 clients send forms
   app.use(jsonBody(auth.config.bodyLimitBytes));
-  app.use(meRoutes(auth)); // first: /users/me is the hot path, and the routers' paths do not overlap
+  app.get('/users/me', ...usersMe(auth)); // the hot path, first and without a nested router
+  app.use(meRoutes(auth)); // the routers' paths do not overlap
   app.use(homeRoutes(auth));
   app.use(authRoutes(auth));
   app.use(emailRoutes(auth));

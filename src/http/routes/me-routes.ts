@@ -1,5 +1,5 @@
 // The caller's own account: who am I, my sessions, my password, my address.
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AuthService } from '../../auth/auth-service';
 import type { MeUser } from '../../db/store';
 import { createBrowserCookies } from '../browser-cookies';
@@ -9,17 +9,24 @@ import { contextOf, currentUser, parseWith } from '../request-context';
 import { changeEmailBody, changePasswordBody, sessionIdParam } from '../schemas';
 import { secondFactorMeRoutes } from './second-factor-routes';
 
+/**
+ * GET /users/me, the hot path, for the app itself to mount (app.get) ahead of meRoutes: a nested
+ * router costs Express a second dispatch, and meRoutes' prefix guard a strip and restore of req.url,
+ * per request. Its guard reads the second-factor summary with the user: one query, not two.
+ */
+export function usersMe(auth: AuthService): RequestHandler[] {
+  return [
+    requireAuth(auth, auth.authenticateMe),
+    (_req, res) => {
+      const user = currentUser(res) as MeUser; // authenticateMe put it there
+      res.json({ user: { ...present.me(user), mfa: present.mfaStatus(user.mfa) } });
+    },
+  ];
+}
+
 export function meRoutes(auth: AuthService): Router {
   const router = Router();
   const cookies = createBrowserCookies(auth.config);
-  // The hot path carries its own guard, ahead of the prefix guard below: a use() with a path costs
-  // Express's router a strip and restore of req.url per request, which GET /users/me need not pay;
-  // and its guard reads the second-factor summary with the user, one query instead of two.
-  router.get('/users/me', requireAuth(auth, auth.authenticateMe), (_req, res) => {
-    const user = currentUser(res) as MeUser; // authenticateMe put it there
-    res.json({ user: { ...present.me(user), mfa: present.mfaStatus(user.mfa) } });
-  });
-
   router.use('/users/me', requireAuth(auth));
 
   router.get('/users/me/sessions', async (_req, res) => {
