@@ -12,15 +12,16 @@ export interface RelyingParty {
   origin: string;
 }
 
-/** The relying party of a public origin; null on an IP address, which cannot be an RP ID. */
-function relyingPartyAt(origin: string): RelyingParty | null {
-  const hostname = new URL(origin).hostname;
+/** The relying party of a public URL (its origin); null on an IP address, which cannot be an RP ID. */
+function relyingPartyAt(url: string): RelyingParty | null {
+  const { hostname, origin } = new URL(url);
   return isIP(hostname.replace(/^\[|\]$/g, '')) === 0 ? { rpId: hostname, origin } : null;
 }
 
 /**
- * WEBAUTHN_ORIGIN / WEBAUTHN_RP_ID when either is set; else the public origin when there is one
- * (its host name is the RP ID); else the configured default, http://localhost:PORT. With PORT=0
+ * WEBAUTHN_ORIGIN / WEBAUTHN_RP_ID when either is set; else PUBLIC_URL's origin (an operator behind
+ * a proxy names the site once); else the public origin when there is one (its host name is the RP
+ * ID); a URL on an IP address is skipped; else the configured default, http://localhost:PORT. With PORT=0
  * (tests, notebooks) the port is known only once the server listens: then `ownUrl`'s port.
  *
  * @example
@@ -30,8 +31,10 @@ function relyingPartyAt(origin: string): RelyingParty | null {
 export function relyingPartyFor(config: Config, publicOrigin: string | null, ownUrl: string | null): RelyingParty {
   const { webauthnConfigured, webauthnRpId, webauthnOrigin } = config.secondFactor;
   if (webauthnConfigured) return { rpId: webauthnRpId, origin: webauthnOrigin };
-  const atPublicOrigin = publicOrigin === null ? null : relyingPartyAt(publicOrigin);
-  if (atPublicOrigin !== null) return atPublicOrigin;
+  for (const url of [config.mail.publicUrl, publicOrigin]) {
+    const atUrl = url === null ? null : relyingPartyAt(url);
+    if (atUrl !== null) return atUrl;
+  }
   const listening = config.port === 0 && ownUrl !== null ? new URL(ownUrl).port : '';
   return listening === '' ? { rpId: webauthnRpId, origin: webauthnOrigin } : { rpId: 'localhost', origin: `http://localhost:${listening}` };
 }

@@ -198,7 +198,9 @@ async function benchScale(users, hashMs) {
   try {
     await withToken(baseline.port, seeded.accessTokens, 50); // warm-up
     for (const server of Object.values(servers)) await withToken(server.port, server.tokens, 50);
-    // Every server in each round: a noisy machine slows them all alike. Medians of the rounds.
+    // Every server in each round: a noisy machine slows them all alike. Rates are medians of the
+    // rounds; a ratio is the median of its rounds' ratios (each pair measured minutes apart at most,
+    // so a drift of the machine between rounds cancels out).
     const runs = { baseline: [], ...Object.fromEntries(Object.keys(servers).map((key) => [key, []])) };
     for (let run = 0; run < ROUNDS_OF_LOAD; run++) {
       runs.baseline.push(await measuredLoad(baseline.child.pid, baseline.port, seeded.accessTokens));
@@ -207,18 +209,19 @@ async function benchScale(users, hashMs) {
     const pick = (list) => list.find((r) => r.requests.average === median(list.map((x) => x.requests.average)));
     const ideal = pick(runs.baseline);
     const rate = (key) => (runs[key] ? pick(runs[key]).requests.average : undefined);
+    const pairedRatio = (key, over) => round(median(runs[key].map((r, i) => r.requests.average / runs[over][i].requests.average)), 3);
     const medianCpu = (list) => ({ main: median(list.map((r) => r.cpuUsPerRequest.main)), other: median(list.map((r) => r.cpuUsPerRequest.other)) });
     for (const store of STORES) {
       const key = `${store}/shipped`;
       // CPU per request holds still on a busy machine where req/s does not: each server's, and the ideal's.
       const cpuUsPerRequest = Object.fromEntries(Object.keys(runs).filter((k) => k === 'baseline' || k.startsWith(`${store}/`)).map((k) => [k === 'baseline' ? 'ideal' : k.split('/')[1], medianCpu(runs[k])]));
       const me = pick(runs[key]);
-      const versusSqlite = store === 'postgres' && runs['sqlite/shipped'] ? { sqliteReqPerSec: round(rate('sqlite/shipped')), versusSqlite: round(me.requests.average / rate('sqlite/shipped'), 3) } : {};
-      const quietFields = runs[`${store}/quiet`] ? { quietReqPerSec: round(rate(`${store}/quiet`)), quietRatio: round(rate(`${store}/quiet`) / ideal.requests.average, 3), quietNon2xx: pick(runs[`${store}/quiet`]).non2xx } : {};
-      const hsFields = runs[`${store}/hs256`] ? { hs256ReqPerSec: round(rate(`${store}/hs256`)), es256OverHs256: round(me.requests.average / rate(`${store}/hs256`), 3), hs256Non2xx: pick(runs[`${store}/hs256`]).non2xx } : {};
+      const versusSqlite = store === 'postgres' && runs['sqlite/shipped'] ? { sqliteReqPerSec: round(rate('sqlite/shipped')), versusSqlite: pairedRatio(key, 'sqlite/shipped') } : {};
+      const quietFields = runs[`${store}/quiet`] ? { quietReqPerSec: round(rate(`${store}/quiet`)), quietRatio: pairedRatio(`${store}/quiet`, 'baseline'), quietNon2xx: pick(runs[`${store}/quiet`]).non2xx } : {};
+      const hsFields = runs[`${store}/hs256`] ? { hs256ReqPerSec: round(rate(`${store}/hs256`)), es256OverHs256: pairedRatio(key, `${store}/hs256`), hs256Non2xx: pick(runs[`${store}/hs256`]).non2xx } : {};
       const logBytes = fs.statSync(servers[key].logFile).size;
-      const tried = Object.fromEntries(variants.filter((v) => v.flags).map((v) => [v.name, { flags: v.flags.join(' '), ratio: round(rate(`${store}/${v.name}`) / ideal.requests.average, 3), peakRssMb: round(peakRssMb(servers[`${store}/${v.name}`].child.pid)) }]));
-      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: round(me.requests.average / ideal.requests.average, 3), rounds: ROUNDS_OF_LOAD, ratios: runs[key].map((r, i) => round(r.requests.average / runs.baseline[i].requests.average, 3)), logMb: round(logBytes / 1e6), peakRssMb: round(peakRssMb(servers[key].child.pid)), cpuUsPerRequest, ...(args['try-flags'].length > 0 && { tried }), ...quietFields, ...hsFields, ...versusSqlite });
+      const tried = Object.fromEntries(variants.filter((v) => v.flags).map((v) => [v.name, { flags: v.flags.join(' '), ratio: pairedRatio(`${store}/${v.name}`, 'baseline'), peakRssMb: round(peakRssMb(servers[`${store}/${v.name}`].child.pid)) }]));
+      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: pairedRatio(key, 'baseline'), ratioOfMedians: round(me.requests.average / ideal.requests.average, 3), rounds: ROUNDS_OF_LOAD, ratios: runs[key].map((r, i) => round(r.requests.average / runs.baseline[i].requests.average, 3)), logMb: round(logBytes / 1e6), peakRssMb: round(peakRssMb(servers[key].child.pid)), cpuUsPerRequest, ...(args['try-flags'].length > 0 && { tried }), ...quietFields, ...hsFields, ...versusSqlite });
     }
 
     const limit = (CORES * 1000) / hashMs;

@@ -27,6 +27,24 @@ describe('relyingPartyFor', () => {
       expected: { rpId: 'localhost', origin: 'http://localhost:5000' },
     },
     {
+      case: "PUBLIC_URL's origin wins over the tunnel (a path is not part of an origin)",
+      env: { PUBLIC_URL: 'https://auth.example.org/sso' },
+      publicOrigin: TUNNEL,
+      expected: { rpId: 'auth.example.org', origin: 'https://auth.example.org' },
+    },
+    {
+      case: 'WEBAUTHN_ORIGIN wins over PUBLIC_URL',
+      env: { WEBAUTHN_ORIGIN: 'https://login.example.org', PUBLIC_URL: 'https://auth.example.org' },
+      publicOrigin: null,
+      expected: { rpId: 'login.example.org', origin: 'https://login.example.org' },
+    },
+    {
+      case: 'a PUBLIC_URL on an IP address is skipped: the tunnel',
+      env: { PUBLIC_URL: 'http://203.0.113.9:8080' },
+      publicOrigin: TUNNEL,
+      expected: { rpId: 'ada-authbook.loca.lt', origin: TUNNEL },
+    },
+    {
       case: 'with PORT=0, localhost at the port the server listens on',
       env: { PORT: '0' },
       publicOrigin: null,
