@@ -1,13 +1,11 @@
 // createApp builds the Express application and never listens: tests, notebooks and server.ts all
 // get the same app. Middleware order matters and is the order a request meets it:
-// security headers -> request log -> form bodies (introspection only) -> JSON bodies -> routes (API, then web pages) -> 404 -> error mapper.
+// request entry (security headers, request log, body) -> routes (API, then web pages) -> 404 -> error mapper.
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service';
-import { formBody, jsonBody } from './body-parsing';
 import { createErrorHandler, notFoundHandler } from './error-handler';
-import { requestLogger } from './request-logger';
-import { apiSecurityHeaders } from './security-headers';
+import { requestEntry } from './request-entry';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
 import { emailRoutes } from './routes/email-routes';
@@ -32,11 +30,9 @@ export function createApp({ auth, logger = pino({ level: 'silent' }) }: AppOptio
   app.disable('x-powered-by');
   app.set('trust proxy', auth.config.trustProxy);
   app.set('etag', false); // API responses are per-user; no conditional caching
-  app.use(apiSecurityHeaders); // the pages add helmet's full set in webRoutes
-  if (logger.isLevelEnabled('info')) app.use(requestLogger(logger));
-  app.use(formBody(auth.config.bodyLimitBytes, [INTROSPECTION_PATH])); // RFC 7662 clients send forms
-  app.use(jsonBody(auth.config.bodyLimitBytes));
-  app.get('/users/me', ...usersMe(auth)); // the hot path, first and without a nested router
+  // The pages add helmet's full set of headers in webRoutes; RFC 7662 clients send forms.
+  app.use(requestEntry({ logger, bodyLimitBytes: auth.config.bodyLimitBytes, formPaths: [INTROSPECTION_PATH] }));
+  app.get('/users/me', usersMe(auth)); // the hot path, first and without a nested router
   app.use(meRoutes(auth)); // the routers' paths do not overlap
   app.use(homeRoutes(auth));
   app.use(authRoutes(auth));

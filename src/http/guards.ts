@@ -1,7 +1,7 @@
 // Route guards. requireAuth turns a Bearer token into the current user (role and permissions read
 // from the database on every request, so a demotion or a disabled account bites at once);
 // requireRole and requirePermission then decide, answering 403 without saying more than needed.
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { AuthService } from '../auth/auth-service';
 import type { RequestUser } from '../db/store';
 import { AuthError } from '../auth/errors';
@@ -10,16 +10,22 @@ import { bearerTokenOf, currentUser } from './request-context';
 
 // #region requireAuth
 /**
- * 401 unless the request carries a valid Bearer token of a live session of an enabled user.
- * `lookup` may read more with the user, in the same query (GET /users/me: auth.authenticateMe).
+ * The user a request's Bearer token names: a live session of an enabled user, through `lookup`
+ * (which may read more with the user in the same query: GET /users/me uses auth.authenticateMe).
+ * 401 otherwise.
  */
-export function requireAuth(auth: AuthService, lookup: (token: string) => Promise<RequestUser | null> = auth.authenticate): RequestHandler {
+export async function authenticated<U extends RequestUser>(req: Request, lookup: (token: string) => Promise<U | null>): Promise<U> {
+  const token = bearerTokenOf(req);
+  if (token === null) throw new HttpError(401, 'unauthorized', 'No token provided');
+  const user = await lookup(token);
+  if (!user) throw new AuthError('invalid_token', 'Invalid or expired token');
+  return user;
+}
+
+/** 401 unless the request carries a valid Bearer token; the routes after it read currentUser(res). */
+export function requireAuth(auth: AuthService): RequestHandler {
   return async (req, res, next) => {
-    const token = bearerTokenOf(req);
-    if (token === null) throw new HttpError(401, 'unauthorized', 'No token provided');
-    const user = await lookup(token);
-    if (!user) throw new AuthError('invalid_token', 'Invalid or expired token');
-    res.locals.user = user;
+    res.locals.user = await authenticated(req, auth.authenticate);
     next();
   };
 }

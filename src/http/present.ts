@@ -3,8 +3,8 @@
 import type { TokenGrant } from '../auth/deps';
 import type { OutboxRecord } from '../db/mail-store';
 import type { MfaChallenge } from '../auth/login';
-import type { MfaStatus, PasskeyRecord } from '../db/mfa-store';
-import type { AuditRecord, RequestUser, SessionRecord, UserRecord } from '../db/store';
+import type { PasskeyRecord } from '../db/mfa-store';
+import type { AuditRecord, MeUser, SessionRecord, UserRecord } from '../db/store';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -19,14 +19,20 @@ export const userDetail = (user: UserRecord) => ({
   updated_at: iso(user.updatedAt),
 });
 
-export const me = (user: RequestUser) => ({
-  ...userSummary(user),
+/**
+ * GET /users/me's user, with its second-factor summary. One flat literal, no spread of
+ * userSummary: on the hot path the spreads cost about 4 µs of a ~300 µs request (issue 15).
+ */
+export const me = (user: MeUser) => ({
+  id: user.id,
+  username: user.username,
+  email: user.email,
+  role: user.role,
   email_verified: user.emailVerifiedAt !== null,
   permissions: user.permissions,
   created_at: iso(user.createdAt),
+  mfa: { totp: user.mfa.totp, passkeys: user.mfa.passkeys, recovery_codes_left: user.mfa.recoveryCodesLeft },
 });
-
-export const mfaStatus = (status: MfaStatus) => ({ totp: status.totp, passkeys: status.passkeys, recovery_codes_left: status.recoveryCodesLeft });
 
 export const passkey = (record: PasskeyRecord) => ({ id: record.id, name: record.name, created_at: iso(record.createdAt), last_used_at: iso(record.lastUsedAt) });
 

@@ -134,11 +134,11 @@ describe('display helpers', () => {
     try {
       const rows = middlewareRows(createApp({ auth: createAuthService({ config, store }) }));
       const names = rows.map((row) => row.name);
-      expect(names[0]).toBe('apiSecurityHeaders');
-      expect(names.indexOf('jsonBody')).toBeLessThan(names.indexOf('router'));
+      expect(rows[0]).toMatchObject({ name: 'requestEntry', answers: 'apiSecurityHeaders → requestBodies' }); // the silent logger logs no line
+      expect(rows[1]).toMatchObject({ name: 'route', answers: 'GET /users/me' });
       expect(names.indexOf('notFoundHandler')).toBe(names.length - 2); // then the error mapper
       expect(rows.map((row) => row.position)).toEqual(rows.map((_, index) => index + 1));
-      expect(rows.find((row) => row.answers.includes('GET /users/me'))?.answers).toMatch(/behind 1 guard/);
+      expect(rows.find((row) => row.answers.includes('GET /users/me/sessions'))?.answers).toMatch(/behind 1 guard/);
     } finally {
       store.close();
     }

@@ -133,7 +133,7 @@ describe.sequential('every notebook, each code cell run twice in one kernel', ()
   it('05 app and routes: middleware order, a 403 from the permission check, equal login timing, the browser cookies', async () => {
     const notebook = await run('05-app-and-routes.ipynb');
     expectCleanRun(notebook);
-    expect(notebook.again.richOf('text/html')).toMatch(/apiSecurityHeaders[\s\S]*jsonBody[\s\S]*notFoundHandler/);
+    expect(notebook.again.richOf('text/html')).toMatch(/requestEntry[\s\S]*apiSecurityHeaders → requestBodies[\s\S]*GET \/users\/me<[\s\S]*notFoundHandler/);
     expect(notebook.again.text).toMatch(/GET \/admin\nStatus: 403[\s\S]*Permission required: admin/);
     expect(notebook.again.richOf('text/html')).toContain('access token lives 15 min');
     expect(notebook.again.richOf('text/markdown')).toContain("router.post('/login'");

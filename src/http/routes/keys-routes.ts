@@ -2,7 +2,7 @@
 // and token introspection (RFC 7662) for clients that must see a logout at once. The JWKS may be
 // cached (max-age): a new key is published SIGNING_KEY_ACTIVATION_DELAY before it signs, and a
 // verifier refetches anyway when a token names a kid it has not seen. Introspection takes a form
-// (RFC 7662; app.ts parses it with formBody) or JSON.
+// (RFC 7662; requestBodies parses it, for the path app.ts names) or JSON.
 import { Router, type Request } from 'express';
 import type { AuthService } from '../../auth/auth-service';
 import { parseWith } from '../request-context';

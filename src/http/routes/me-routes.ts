@@ -1,9 +1,8 @@
 // The caller's own account: who am I, my sessions, my password, my address.
 import { Router, type RequestHandler } from 'express';
 import type { AuthService } from '../../auth/auth-service';
-import type { MeUser } from '../../db/store';
 import { createBrowserCookies } from '../browser-cookies';
-import { requireAuth } from '../guards';
+import { authenticated, requireAuth } from '../guards';
 import * as present from '../present';
 import { contextOf, currentUser, parseWith } from '../request-context';
 import { changeEmailBody, changePasswordBody, sessionIdParam } from '../schemas';
@@ -12,16 +11,14 @@ import { secondFactorMeRoutes } from './second-factor-routes';
 /**
  * GET /users/me, the hot path, for the app itself to mount (app.get) ahead of meRoutes: a nested
  * router costs Express a second dispatch, and meRoutes' prefix guard a strip and restore of req.url,
- * per request. Its guard reads the second-factor summary with the user: one query, not two.
+ * per request. It authenticates itself, reading the second-factor summary with the user: one query,
+ * one handler.
  */
-export function usersMe(auth: AuthService): RequestHandler[] {
-  return [
-    requireAuth(auth, auth.authenticateMe),
-    (_req, res) => {
-      const user = currentUser(res) as MeUser; // authenticateMe put it there
-      res.json({ user: { ...present.me(user), mfa: present.mfaStatus(user.mfa) } });
-    },
-  ];
+export function usersMe(auth: AuthService): RequestHandler {
+  return async function usersMe(req, res) {
+    const user = await authenticated(req, auth.authenticateMe);
+    res.json({ user: present.me(user) });
+  };
 }
 
 export function meRoutes(auth: AuthService): Router {
