@@ -8,7 +8,7 @@
 // on the server --database-url names (default $AUTHBOOK_BENCH_DATABASE_URL), seeded with the same
 // rows; GET /users/me on each store is measured in the same rounds, so the ratio is fair.
 //   node test/bench/run-bench.mjs [--users 1000,100000] [--seconds 10] [--store sqlite,postgres]
-//                                 [--database-url postgres://...] [--workers 1] [--rounds 5]
+//                                 [--database-url postgres://...] [--workers 1] [--rounds 10] [--slice 5]
 //                                 [--skip-quiet] [--skip-hs256] [--flags='--max-old-space-size=128 ...'] [--profile DIR]
 //                                 [--report DIR] [--users-me-only] [--try-flags='--max-semi-space-size=16' ...]
 // --flags replaces npm start's node flags (to compare others); each --try-flags adds a logged server
@@ -36,7 +36,8 @@ const { values: args } = parseArgs({
     store: { type: 'string', default: 'sqlite' },
     'database-url': { type: 'string', default: process.env.AUTHBOOK_BENCH_DATABASE_URL },
     workers: { type: 'string', default: '1' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '10' },
+    slice: { type: 'string', default: '5' },
     'skip-quiet': { type: 'boolean', default: false },
     'skip-hs256': { type: 'boolean', default: false },
     flags: { type: 'string' },
@@ -55,7 +56,8 @@ if (STORES.includes('postgres') && !args['database-url']) {
   console.error('--store postgres needs a server to make a scratch database on: --database-url postgres://user@host:port/postgres');
   process.exit(2);
 }
-const SECONDS = Number(args.seconds);
+const SECONDS = Number(args.seconds); // each storm (logins, registrations) and probe
+const SLICE_SECONDS = Number(args.slice); // each server's turn in a round of GET /users/me
 const ROUNDS = Number(process.env.BCRYPT_ROUNDS ?? 12);
 const CORES = os.availableParallelism();
 const TTL_SECONDS = 3600;
@@ -91,15 +93,15 @@ function cpuMs(pid) {
 /** Load on `port` with `tokens`, and the CPU the server `pid` spent per request meanwhile (µs, main thread and others). */
 async function measuredLoad(pid, port, tokens) {
   const before = cpuMs(pid);
-  const result = await withToken(port, tokens, 50);
+  const result = await withToken(port, tokens, 50, SLICE_SECONDS);
   const after = cpuMs(pid);
   const requests = result.requests.total;
   result.cpuUsPerRequest = { main: round(((after.main - before.main) * 1000) / requests), other: round(((after.other - before.other) * 1000) / requests) };
   return result;
 }
 
-function load(options) {
-  return autocannon({ duration: SECONDS, ...options });
+function load(options, seconds = SECONDS) {
+  return autocannon({ duration: seconds, ...options });
 }
 
 /** POST /token/refresh once per refresh token, 8 at a time: the access tokens and the next refresh tokens. */
@@ -126,12 +128,12 @@ function rotating(values, build) {
   return [{ setupRequest: (request) => build(request, values[next++ % values.length]) }];
 }
 
-const withToken = (port, tokens, connections) =>
+const withToken = (port, tokens, connections, seconds) =>
   load({
     url: `http://127.0.0.1:${port}/users/me`,
     connections,
     requests: rotating(tokens, (request, token) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } })),
-  });
+  }, seconds);
 
 function tableRow(label, result) {
   return { label, reqPerSec: round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
@@ -198,13 +200,15 @@ async function benchScale(users, hashMs) {
   try {
     await withToken(baseline.port, seeded.accessTokens, 50); // warm-up
     for (const server of Object.values(servers)) await withToken(server.port, server.tokens, 50);
-    // Every server in each round: a noisy machine slows them all alike. Rates are medians of the
-    // rounds; a ratio is the median of its rounds' ratios (each pair measured minutes apart at most,
-    // so a drift of the machine between rounds cancels out).
-    const runs = { baseline: [], ...Object.fromEntries(Object.keys(servers).map((key) => [key, []])) };
+    // Every server in each round, a short slice each: a noisy machine slows them all alike. Every
+    // other round runs them in reverse order, so no server always follows the ideal. Rates are
+    // medians of the rounds; a ratio is the median of its rounds' ratios (each pair measured seconds
+    // apart, so a drift of the machine between rounds cancels out). On this VM a 10 s pair's ratio
+    // spreads ±10-15%; many short rounds make the median steadier than few long ones.
+    const turns = [['baseline', { child: baseline.child, port: baseline.port, tokens: seeded.accessTokens }], ...Object.entries(servers)];
+    const runs = Object.fromEntries(turns.map(([key]) => [key, []]));
     for (let run = 0; run < ROUNDS_OF_LOAD; run++) {
-      runs.baseline.push(await measuredLoad(baseline.child.pid, baseline.port, seeded.accessTokens));
-      for (const [key, server] of Object.entries(servers)) runs[key].push(await measuredLoad(server.child.pid, server.port, server.tokens));
+      for (const [key, server] of run % 2 === 0 ? turns : [...turns].reverse()) runs[key].push(await measuredLoad(server.child.pid, server.port, server.tokens));
     }
     const pick = (list) => list.find((r) => r.requests.average === median(list.map((x) => x.requests.average)));
     const ideal = pick(runs.baseline);
