@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { guessableSecretProblem, isStrongJwtSecret, MIN_JWT_SECRET_BYTES, resolveJwtSecret } from './jwt-secret';
 import { resolveSecretsKey } from './secrets-key';
+import { HTTP_PROTOCOLS, urlOf } from './url-schema';
 
 export interface RateLimitConfig {
   enabled: boolean;
@@ -236,11 +237,7 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: integer(0, 65535).default(5000),
   DATABASE_PATH: z.string().trim().min(1).default(path.join('data', 'authbook.db')),
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .refine((v) => URL.canParse(v) && ['postgres:', 'postgresql:'].includes(new URL(v).protocol), 'must be a postgres:// or postgresql:// URL')
-    .optional(),
+  DATABASE_URL: urlOf(['postgres:', 'postgresql:'], 'must be a postgres:// or postgresql:// URL').optional(),
   DATABASE_POOL_SIZE: integer(1, 1000).default(10),
   WORKERS: integer(1, 64).default(1),
   JWT_SECRET: z
@@ -286,24 +283,14 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REAUTH_MAX_AGE: duration(1, 86400).default(300),
   WEBAUTHN_RP_ID: z.string().trim().toLowerCase().refine((v) => isIP(v) === 0, 'must be a host name: a WebAuthn RP ID cannot be an IP address (use localhost)').optional(),
-  WEBAUTHN_ORIGIN: z
-    .string()
-    .trim()
-    .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol) && new URL(v).origin === v.replace(/\/$/, ''), 'must be an origin such as https://example.org or http://localhost:5000')
+  WEBAUTHN_ORIGIN: urlOf(HTTP_PROTOCOLS, 'must be an origin such as https://example.org or http://localhost:5000', (url, v) => url.origin === v.replace(/\/$/, ''))
     .transform((v) => new URL(v).origin)
     .optional(),
   BODY_LIMIT: integer(1024, 1024 * 1024).default(16 * 1024),
   // Email (issue 13)
-  SMTP_URL: z
-    .string()
-    .trim()
-    .refine((v) => URL.canParse(v) && ['smtp:', 'smtps:'].includes(new URL(v).protocol), 'must be an smtp:// or smtps:// URL')
-    .optional(),
+  SMTP_URL: urlOf(['smtp:', 'smtps:'], 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().trim().min(3).max(320).default('authbook <authbook@localhost>'),
-  PUBLIC_URL: z
-    .string()
-    .trim()
-    .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
+  PUBLIC_URL: urlOf(HTTP_PROTOCOLS, 'must be an http:// or https:// URL')
     .transform((v) => v.replace(/\/+$/, ''))
     .optional(),
   REQUIRE_VERIFIED_EMAIL: flag.default(false),

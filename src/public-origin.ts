@@ -2,13 +2,9 @@
 // tunnel's URL): set by whoever opens that door, read per request by the rules that must name the
 // site (WebAuthn's relying party, the links in messages). A tunnel can reopen under a new name at
 // any time, so nobody copies the value at start; auth/site-address.ts decides what wins over it.
-import { z } from 'zod';
+import { HTTP_PROTOCOLS, urlOf } from './url-schema';
 
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
-  .transform((v) => new URL(v).origin);
+const httpUrl = urlOf(HTTP_PROTOCOLS, 'must be an http:// or https:// URL').transform((v) => new URL(v).origin);
 
 export interface PublicOrigin {
   /** The origin last set (scheme, host and port, no path), e.g. https://ada.loca.lt; null until one is. */
