@@ -194,6 +194,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ TRUST_PROXY: value })).toEqual([expect.stringMatching(/^TRUST_PROXY must be a hop count \(1\), proxy addresses/)]);
   });
 
+  it('WEBAUTHN_ORIGIN must be an origin: a trailing slash is dropped, a path, another scheme or a non-URL is named', () => {
+    expect(loadConfig({ DATABASE_PATH: dbIn(), WEBAUTHN_ORIGIN: ' https://auth.example.org/ ' }).secondFactor.webauthnOrigin).toBe('https://auth.example.org');
+    for (const bad of ['https://auth.example.org/login', 'ftp://auth.example.org', 'auth.example.org']) {
+      expect(problemsOf({ WEBAUTHN_ORIGIN: bad })).toEqual(['WEBAUTHN_ORIGIN must be an origin such as https://example.org or http://localhost:5000']);
+    }
+  });
+
   it('mail: outbox-only without SMTP_URL, off in production; SMTP_URL kept without its password; production needs PUBLIC_URL', () => {
     const secret = randomBytes(48).toString('base64');
     expect(loadConfig({ DATABASE_PATH: dbIn(), JWT_SECRET: secret }).mail).toMatchObject({
