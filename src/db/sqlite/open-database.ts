@@ -27,6 +27,9 @@ export function openDatabase(file: string): SqliteDatabase {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // 8 MB of page cache, not better-sqlite3's 16 MB: the hot path's pages (1,000 busy users) fit, the
+    // OS keeps the file's pages anyway, and at 100,000 users the larger cache alone held peak RSS near 150 MB.
+    db.pragma('cache_size = -8000');
     migrate(db);
   } catch (error) {
     db.close();
