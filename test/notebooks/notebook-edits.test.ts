@@ -88,4 +88,31 @@ describe.sequential('the notebooks after a learner edits them', () => {
       expect(notebook.cells.at(-1)!.text).toBe("this notebook started no server; notebook 6's keeps running\n");
     }, NOTEBOOK_TIMEOUT_MS);
   });
+
+  // Notebooks 9 to 11 invite no edit of a value they print; their opt-in stop cells are the edit.
+  it('09 with its stop cell switched on: the server closes after the second-factor checks', async () => {
+    const notebook = await executeNotebook('09-second-factor.ipynb', { env, edits: [STOP_NOW] });
+    expect(failedChecks(notebook)).toEqual([]);
+    expect(notebook.text).toContain('✓ the same code again is refused: 401');
+    expect(notebook.cells.at(-1)!.text).toBe('authbook closed\n');
+    expect(notebook.leftovers).toEqual([]);
+  }, NOTEBOOK_TIMEOUT_MS);
+
+  it('10 with its stop cell switched on: the SMTP server and the service stop', async () => {
+    const notebook = await executeNotebook('10-email.ipynb', { env, edits: [STOP_NOW] });
+    expect(failedChecks(notebook)).toEqual([]);
+    expect(notebook.text).toMatch(/✓ after the outage: 1 reset message for Alan/);
+    expect(notebook.cells.at(-1)!.text).toBe('stopped the SMTP server and the service\n');
+    expect(notebook.leftovers).toEqual([]);
+  }, NOTEBOOK_TIMEOUT_MS);
+
+  it('11 with its stop cell switched on: the notes API and authbook close', async () => {
+    const notebook = await executeNotebook('11-signing-keys.ipynb', { env, edits: [STOP_NOW] });
+    expect(failedChecks(notebook)).toEqual([]);
+    expect(notebook.text).toContain('✓ the notes API accepts the new token');
+    // Run once, Ada is user 1: the Try it tampering must still change her sub.
+    expect(notebook.text).toContain('✓ a changed sub: 401');
+    expect(notebook.cells.at(-1)!.text).toBe('notes API and authbook closed\n');
+    expect(notebook.leftovers).toEqual([]);
+  }, NOTEBOOK_TIMEOUT_MS);
 });
