@@ -8,12 +8,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newUser, startTestServer, TEST_ADMIN, type TestServer } from '../helpers/test-server';
-import { launchChromium, pageProblems, screenshot, SCREENSHOT_DIR, scrollsSideways } from './browser';
+import { launchChromium, screenshot, SCREENSHOT_DIR, scrollsSideways } from './browser';
+import { loadPage, logOut, register as submitRegistration, submitLogin, watchedPages, type PageUser } from './page-steps';
 
 let server: TestServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const seen = pageProblems();
+const pages = watchedPages();
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
@@ -24,19 +24,13 @@ afterAll(async () => {
   await server?.close();
 });
 afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
   // every page of the test ran without an uncaught error or a Content-Security-Policy violation
-  expect(seen.problems.splice(0)).toEqual([]);
+  expect(await pages.closeAll()).toEqual([]);
 });
 
-type User = { username: string; email: string; password: string };
-
 async function openPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  const page = seen.watch(await context.newPage());
-  await page.goto(`${server.url}/app`);
-  await page.locator('body[data-view]').waitFor({ state: 'attached' });
+  const { context, page } = await pages.newPage(browser, options);
+  await loadPage(page, `${server.url}/app`);
   return { context, page };
 }
 
@@ -45,22 +39,18 @@ async function signedInAs(page: Page, username: string): Promise<void> {
   await page.locator('#sessions li').first().waitFor();
 }
 
-async function register(page: Page, user: User): Promise<void> {
-  await page.fill('#register-username', user.username);
-  await page.fill('#register-email', user.email);
-  await page.fill('#register-password', user.password);
-  await page.click('#register-form button[type=submit]');
+/** The form and signed in (page-steps' register), then the sessions list drawn: all that signedInAs waits for. */
+async function register(page: Page, user: PageUser): Promise<void> {
+  await submitRegistration(page, user);
+  await page.locator('#sessions li').first().waitFor();
+}
+
+async function logIn(page: Page, user: PageUser): Promise<void> {
+  await submitLogin(page, user);
   await signedInAs(page, user.username);
 }
 
-async function logIn(page: Page, email: string, password: string, username: string): Promise<void> {
-  await page.fill('#login-email', email);
-  await page.fill('#login-password', password);
-  await page.click('#login-form button[type=submit]');
-  await signedInAs(page, username);
-}
-
-const logInAdmin = (page: Page) => logIn(page, TEST_ADMIN.email, TEST_ADMIN.password, TEST_ADMIN.username);
+const logInAdmin = (page: Page) => logIn(page, TEST_ADMIN);
 const permissionsShown = (page: Page) => page.locator('#permissions li').allTextContents();
 const userRow = (page: Page, username: string) => page.locator('#users tbody tr', { hasText: username });
 
@@ -92,9 +82,8 @@ describe('the web page at /app', () => {
     await page.fill('#register-email', user.email);
     await page.click('#register-form button[type=submit]');
     await signedInAs(page, user.username);
-    await page.click('#logout');
-    await page.locator('body[data-view="signed-out"]').waitFor();
-    await logIn(page, user.email, user.password, user.username);
+    await logOut(page);
+    await logIn(page, user);
     expect(await permissionsShown(page)).toEqual(['read', 'write']);
     expect(await page.isVisible('#admin-users')).toBe(false);
     expect(await page.isVisible('#logout')).toBe(true);
@@ -141,9 +130,7 @@ describe('the web page at /app', () => {
     await page.click('#whoami-refresh');
     await page.locator('#notice', { hasText: 'Your session has ended' }).waitFor();
     expect(await page.isVisible('#login-form')).toBe(true);
-    await page.fill('#login-email', victim.email);
-    await page.fill('#login-password', victim.password);
-    await page.click('#login-form button[type=submit]');
+    await submitLogin(page, victim);
     await page.locator('#login-form .form-error', { hasText: 'This account is disabled' }).waitFor();
   });
 
@@ -161,14 +148,14 @@ describe('the web page at /app', () => {
       await phone.locator('#notice', { hasText: 'Your session has ended' }).waitFor();
     };
 
-    await logIn(phone, user.email, user.password, user.username);
+    await logIn(phone, user);
     await sessionCount(2);
     await page.locator('#sessions li', { hasNotText: 'this page' }).getByRole('button', { name: 'End this session' }).click();
     await page.locator('#sessions-status', { hasText: 'Session ended' }).waitFor();
     expect(await page.locator('#sessions li').count()).toBe(1);
     await signedOutAgain();
 
-    await logIn(phone, user.email, user.password, user.username);
+    await logIn(phone, user);
     await sessionCount(2);
     await page.fill('#current-password', 'not my password');
     await page.fill('#new-password', 'password');
@@ -229,7 +216,7 @@ describe('the web page at /app', () => {
     await page.click('#switch-account');
     await page.locator('#switch-note').waitFor();
     expect(await page.isVisible('#logout')).toBe(true); // still signed in until the new login
-    await logIn(page, user.email, user.password, user.username);
+    await logIn(page, user);
     expect(await page.locator('#sessions li').count()).toBe(1); // the registration's session is gone
     expect(await page.locator('#sessions li .badge').textContent()).toBe('this page');
   });
@@ -303,9 +290,7 @@ describe('reached through the workshop tunnel', () => {
     try {
       expect((await tunnelled.request('GET', '/')).body.tunnel_notice).toMatch(/plain, unencrypted HTTP.*never a real password/);
       expect((await server.request('GET', '/')).body.tunnel_notice).toBeUndefined();
-      const context = await browser.newContext();
-      contexts.push(context);
-      const page = seen.watch(await context.newPage());
+      const { page } = await pages.newPage(browser);
       await page.goto(`${tunnelled.url}/app`);
       await page.locator('#tunnel-notice').getByText('never a real password', { exact: false }).waitFor();
       const local = await openPage();

@@ -5,18 +5,18 @@
 // page.evaluate callbacks run in the browser: they need the DOM types
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpServer, type TestSmtpServer } from '../fixtures/smtp-server';
 import { SUBJECTS, tokenIn, waitForMail } from '../helpers/mail';
 import { registerUser, startTestServer, type TestServer } from '../helpers/test-server';
-import { launchChromium, pageProblems, screenshot } from './browser';
+import { launchChromium, screenshot } from './browser';
+import { loadPage, signedIn, submitLogin, watchedPages } from './page-steps';
 
 let smtp: TestSmtpServer;
 let server: TestServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const seen = pageProblems();
+const pages = watchedPages();
 /** Every URL the browser asked for: a link's token must be in none of them. */
 const requested: string[] = [];
 
@@ -30,17 +30,13 @@ afterAll(async () => {
   await smtp?.close();
 });
 afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-  expect(seen.problems.splice(0)).toEqual([]);
+  expect(await pages.closeAll()).toEqual([]);
 });
 
 async function open(url: string): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = seen.watch(await context.newPage());
+  const { page } = await pages.newPage(browser);
   page.on('request', (request) => requested.push(request.url()));
-  await page.goto(url);
-  await page.locator('body[data-view]').waitFor({ state: 'attached' });
+  await loadPage(page, url);
   return page;
 }
 
@@ -68,10 +64,8 @@ describe('the page and email', () => {
     await resetPage.fill('#reset-password', 'a page-chosen passphrase');
     await resetPage.click('#reset-form button[type=submit]');
     await resetPage.locator('#notice', { hasText: 'Password reset' }).waitFor();
-    await resetPage.fill('#login-email', user.email);
-    await resetPage.fill('#login-password', 'a page-chosen passphrase');
-    await resetPage.click('#login-form button[type=submit]');
-    await resetPage.locator('#whoami-facts dd').getByText(user.username, { exact: true }).waitFor();
+    await submitLogin(resetPage, { ...user, password: 'a page-chosen passphrase' });
+    await signedIn(resetPage, user);
     expect(requested.filter((url) => url.includes(tokenIn(mail)))).toEqual([]);
   });
 
@@ -80,9 +74,7 @@ describe('the page and email', () => {
     const mail = await waitForMail(smtp, user.email, SUBJECTS.verify);
     const page = await open(linkIn(mail.text));
     await page.locator('#notice', { hasText: `Email address verified: ${user.email}` }).waitFor();
-    await page.fill('#login-email', user.email);
-    await page.fill('#login-password', user.password);
-    await page.click('#login-form button[type=submit]');
+    await submitLogin(page, user);
     await page.locator('#email-status', { hasText: 'Your address is verified.' }).waitFor();
     expect(await page.locator('#verify-resend').isHidden()).toBe(true);
     await page.fill('#new-email', `page-moved-${user.id}@example.com`);
@@ -98,9 +90,7 @@ describe('the page and email', () => {
     const user = await registerUser(server);
     const first = await waitForMail(smtp, user.email, SUBJECTS.verify);
     const page = await open(`${server.url}/app`);
-    await page.fill('#login-email', user.email);
-    await page.fill('#login-password', user.password);
-    await page.click('#login-form button[type=submit]');
+    await submitLogin(page, user);
     await page.locator('#email-status', { hasText: 'not verified yet' }).waitFor();
     await page.click('#verify-resend');
     await page.locator('#email-status', { hasText: 'A new verification link is on its way' }).waitFor();

@@ -1,12 +1,14 @@
-// What a person does on the web page, as steps the page tests share: open /app in a fresh context
-// with a CDP virtual authenticator (the one test double: the machine has no security key), register,
-// log out, add a passkey, set up TOTP, and sign in with a password (and a code).
+// What a person does on the web page, as steps the page tests share: open a page in a fresh context
+// (with a CDP virtual authenticator where passkeys are used: the one test double, as the machine has
+// no security key), register, log out, add a passkey and sign in with it, set up TOTP, and sign in
+// with a password (and a code).
 // page.evaluate callbacks run in the browser: they need the DOM types
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { codeAt } from '../helpers/second-factor';
-import { pageProblems } from './browser';
+import { pageProblems, screenshot } from './browser';
 
 export interface PageUser {
   username: string;
@@ -15,31 +17,51 @@ export interface PageUser {
 }
 
 /**
- * Pages for one test file, each in a fresh context with a virtual platform authenticator that holds
- * resident keys; after each test, `closeAll` closes them and hands back the problems their pages
- * showed (uncaught errors, CSP violations), which should be none.
+ * Pages for one test file, each in a fresh context (with `options`, if any) and watched; after each
+ * test, `closeAll` closes the contexts and hands back the problems their pages showed (uncaught
+ * errors, CSP violations), which should be none.
  */
-export function authenticatorPages() {
+export function watchedPages() {
   const contexts: BrowserContext[] = [];
   const seen = pageProblems();
   return {
-    async open(browser: Browser, appUrl: string): Promise<Page> {
-      const context = await browser.newContext();
+    /** A blank page: the caller goes to its URL (after adding any listener of its own). */
+    async newPage(browser: Browser, options?: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
+      const context = await browser.newContext(options);
       contexts.push(context);
-      const page = seen.watch(await context.newPage());
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('WebAuthn.enable');
-      await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-      });
-      await page.goto(appUrl);
-      await page.locator('body[data-view]').waitFor({ state: 'attached' });
-      return page;
+      return { context, page: seen.watch(await context.newPage()) };
     },
     async closeAll(): Promise<string[]> {
       await Promise.all(contexts.splice(0).map((context) => context.close()));
       return seen.problems.splice(0);
     },
+  };
+}
+
+/** Goes to a page of the service and waits until its script has picked a view. */
+export async function loadPage(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('body[data-view]').waitFor({ state: 'attached' });
+}
+
+/**
+ * watchedPages with a virtual platform authenticator that holds resident keys in each context, each
+ * page opened at `appUrl`; `closeAll` as there.
+ */
+export function authenticatorPages() {
+  const watched = watchedPages();
+  return {
+    async open(browser: Browser, appUrl: string): Promise<Page> {
+      const { context, page } = await watched.newPage(browser);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable');
+      await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      });
+      await loadPage(page, appUrl);
+      return page;
+    },
+    closeAll: watched.closeAll,
   };
 }
 
@@ -61,6 +83,25 @@ export async function logOut(page: Page): Promise<void> {
 export async function addPasskey(page: Page): Promise<void> {
   await page.click('#passkey-add');
   await page.locator('#passkeys li').first().waitFor();
+}
+
+/** The sign-in page's passkey button, with no password and no code. */
+export async function signInWithPasskey(page: Page, user: PageUser): Promise<void> {
+  await page.click('#passkey-login');
+  await signedIn(page, user);
+}
+
+/**
+ * A new account's first passkey, end to end: register, add the passkey (the list shows it as
+ * "Passkey 1", screenshot `shot`), log out, and sign in again with the passkey alone.
+ */
+export async function registerThenSignInWithPasskey(page: Page, user: PageUser, shot: string): Promise<void> {
+  await register(page, user);
+  await addPasskey(page);
+  expect(await page.locator('#passkeys li').textContent()).toContain('Passkey 1');
+  await screenshot(page, shot);
+  await logOut(page);
+  await signInWithPasskey(page, user);
 }
 
 /** What the browser answers a fresh sign-in challenge with, made on the page but not sent. */

@@ -21,6 +21,7 @@ import {
   passkeyAssertion,
   passwordStep,
   register,
+  registerThenSignInWithPasskey,
   signedIn,
   startTotpSetup,
   verifyAssertion,
@@ -79,13 +80,7 @@ describe('passkeys on the page', () => {
   it('6.3.3 add a passkey, then sign in with it alone: no password, no code', async () => {
     const user = newUser();
     const page = await openPage();
-    await register(page, user);
-    await addPasskey(page);
-    expect(await page.locator('#passkeys li').textContent()).toContain('Passkey 1');
-    await screenshot(page, 'mfa-3-passkey-added');
-    await logOut(page);
-    await page.click('#passkey-login');
-    await signedIn(page, user);
+    await registerThenSignInWithPasskey(page, user, 'mfa-3-passkey-added');
     const me = await server.request('POST', '/login', { body: { email: user.email, password: user.password } });
     expect(me.body.token).toEqual(expect.any(String)); // a passkey is not a second step of the password
   });

@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUser, startTestServer, type TestServer } from '../helpers/test-server';
 import { launchChromium, pageProblems } from './browser';
+import { loadPage } from './page-steps';
 
 let server: TestServer;
 let browser: Browser;
@@ -26,8 +27,7 @@ type PageWindow = { pageApi: typeof import('../../src/web/api') };
 
 async function openTab(context: BrowserContext): Promise<Page> {
   const page = seen.watch(await context.newPage());
-  await page.goto(`${server.url}/app`);
-  await page.locator('body[data-view]').waitFor({ state: 'attached' });
+  await loadPage(page, `${server.url}/app`);
   // a string, so the test runner's transform leaves this import() alone
   await page.evaluate("import('/app/api.js').then((module) => { window.pageApi = module; })");
   return page;

@@ -11,7 +11,7 @@ import { codeAt } from '../helpers/second-factor';
 import { newUser } from '../helpers/test-server';
 import { publicRequest } from '../tunnel/public-request';
 import { waitFor } from '../tunnel/wait-for';
-import { launchChromium, screenshot } from './browser';
+import { launchChromium } from './browser';
 import {
   addPasskey,
   authenticatorPages,
@@ -21,7 +21,9 @@ import {
   passkeyAssertion,
   passwordStep,
   register,
+  registerThenSignInWithPasskey,
   signedIn,
+  signInWithPasskey,
   startTotpSetup,
   submitLogin,
 } from './page-steps';
@@ -60,13 +62,7 @@ describe('the page at the tunnel URL', () => {
     const user = newUser();
     const page = await openPage();
     expect(new URL(page.url()).host).toBe(new URL(pub.url).host);
-    await register(page, user);
-    await addPasskey(page);
-    expect(await page.locator('#passkeys li').textContent()).toContain('Passkey 1');
-    await screenshot(page, 'tunnel-1-passkey-added');
-    await logOut(page);
-    await page.click('#passkey-login');
-    await signedIn(page, user);
+    await registerThenSignInWithPasskey(page, user, 'tunnel-1-passkey-added');
   });
 
   it('6.3.3 register, set up TOTP, log out, sign in with the password and a code', async () => {
@@ -104,7 +100,6 @@ describe('the page at the tunnel URL', () => {
     await page.click('#passkey-add');
     await expect.poll(() => page.locator('#passkeys li').count()).toBe(2);
     await logOut(page);
-    await page.click('#passkey-login');
-    await signedIn(page, user);
+    await signInWithPasskey(page, user);
   });
 });
