@@ -12,5 +12,9 @@ export function urlOf(protocols: readonly string[], message: string, also: (url:
   return z
     .string()
     .trim()
-    .refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol) && also(new URL(v), v), message);
+    .refine((v) => {
+      if (!URL.canParse(v)) return false;
+      const url = new URL(v);
+      return protocols.includes(url.protocol) && also(url, v);
+    }, message);
 }

@@ -1,6 +1,8 @@
 // The second factor's rows as both databases return them, turned into the store's records, and the
 // decision both stores share when an admin resets a user's factors. One mapper per table.
 import type { PasskeyRecord, TotpRecord, WebauthnChallenge } from './mfa-store';
+import type { RequestRow, RoleCache } from './role-cache';
+import type { MeUser } from './store';
 
 export interface TotpRow {
   secret_sealed: string;
@@ -64,6 +66,10 @@ export const mfaStatusColumns = (userId: string) => `(SELECT COUNT(*) FROM totp_
 export const mfaStatusSql = (userId: string) => `SELECT ${mfaStatusColumns(userId)}`;
 
 export type MfaStatusRow = Parameters<typeof toMfaStatus>[0];
+
+/** GET /users/me's row (the request's user and its three counts, one statement) as its record. */
+export const toMeUser = (roles: RoleCache, row: RequestRow & MfaStatusRow, sessionId: string): MeUser =>
+  Object.assign(roles.toRequestUser(row, sessionId), { mfa: toMfaStatus(row) });
 
 /** Session freshness: its last re-authentication, else its login. */
 export const authenticatedAtSql = (p: [string, string, string]) => `SELECT COALESCE(sa.authenticated_at, s.created_at) AS at

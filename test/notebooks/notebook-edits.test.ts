@@ -90,29 +90,16 @@ describe.sequential('the notebooks after a learner edits them', () => {
   });
 
   // Notebooks 9 to 11 invite no edit of a value they print; their opt-in stop cells are the edit.
-  it('09 with its stop cell switched on: the server closes after the second-factor checks', async () => {
-    const notebook = await executeNotebook('09-second-factor.ipynb', { env, edits: [STOP_NOW] });
-    expect(failedChecks(notebook)).toEqual([]);
-    expect(notebook.text).toContain('✓ the same code again is refused: 401');
-    expect(notebook.cells.at(-1)!.text).toBe('authbook closed\n');
-    expect(notebook.leftovers).toEqual([]);
-  }, NOTEBOOK_TIMEOUT_MS);
-
-  it('10 with its stop cell switched on: the SMTP server and the service stop', async () => {
-    const notebook = await executeNotebook('10-email.ipynb', { env, edits: [STOP_NOW] });
-    expect(failedChecks(notebook)).toEqual([]);
-    expect(notebook.text).toMatch(/✓ after the outage: 1 reset message for Alan/);
-    expect(notebook.cells.at(-1)!.text).toBe('stopped the SMTP server and the service\n');
-    expect(notebook.leftovers).toEqual([]);
-  }, NOTEBOOK_TIMEOUT_MS);
-
-  it('11 with its stop cell switched on: the notes API and authbook close', async () => {
-    const notebook = await executeNotebook('11-signing-keys.ipynb', { env, edits: [STOP_NOW] });
-    expect(failedChecks(notebook)).toEqual([]);
-    expect(notebook.text).toContain('✓ the notes API accepts the new token');
+  it.each([
+    { file: '09-second-factor.ipynb', what: 'the server closes after the second-factor checks', checks: ['✓ the same code again is refused: 401'], stopped: 'authbook closed\n' },
+    { file: '10-email.ipynb', what: 'the SMTP server and the service stop', checks: ['✓ after the outage: 1 reset message for Alan'], stopped: 'stopped the SMTP server and the service\n' },
     // Run once, Ada is user 1: the Try it tampering must still change her sub.
-    expect(notebook.text).toContain('✓ a changed sub: 401');
-    expect(notebook.cells.at(-1)!.text).toBe('notes API and authbook closed\n');
+    { file: '11-signing-keys.ipynb', what: 'the notes API and authbook close', checks: ['✓ the notes API accepts the new token', '✓ a changed sub: 401'], stopped: 'notes API and authbook closed\n' },
+  ])('$file with its stop cell switched on: $what', async ({ file, checks, stopped }) => {
+    const notebook = await executeNotebook(file, { env, edits: [STOP_NOW] });
+    expect(failedChecks(notebook)).toEqual([]);
+    for (const line of checks) expect(notebook.text).toContain(line);
+    expect(notebook.cells.at(-1)!.text).toBe(stopped);
     expect(notebook.leftovers).toEqual([]);
   }, NOTEBOOK_TIMEOUT_MS);
 });

@@ -3,7 +3,7 @@
 // function runs on the client it is given: the pool for a lone read, or a transaction's client.
 import type { RequestRow, RoleCache } from '../role-cache';
 import { toRole, toUser, toUserWithHash, type RoleRow, type UserRow } from '../row-mappers';
-import { mfaStatusColumns, toMfaStatus, type MfaStatusRow } from '../mfa-rows';
+import { mfaStatusColumns, toMeUser, type MfaStatusRow } from '../mfa-rows';
 import { ADMIN_PERMISSION, type MeUser, type Page, type RequestUser, type UserRecord, type UserWithPasswordHash } from '../store';
 import { changes, firstRow, page, prepared, rows, type Queryable } from './pool';
 
@@ -70,8 +70,7 @@ export function createUsersQueries(roles: RoleCache) {
       requestUser(await firstRow<RequestRow>(db, statements.forRequest, [sessionId, userId, now]), sessionId),
     async forMe(db: Queryable, userId: number, sessionId: string, now: number): Promise<MeUser | null> {
       const row = await firstRow<RequestRow & MfaStatusRow>(db, statements.forMe, [sessionId, userId, now]);
-      const user = requestUser(row, sessionId);
-      return user && Object.assign(user, { mfa: toMfaStatus(row!) });
+      return row ? toMeUser(roles, row, sessionId) : null;
     },
     actorForWrite: async (db: Queryable, userId: number, sessionId: string, now: number) =>
       requestUser(await firstRow<RequestRow>(db, statements.actorForWrite, [sessionId, userId, now]), sessionId),

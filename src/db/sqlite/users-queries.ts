@@ -3,7 +3,7 @@
 // NOCASE. Roles are read once into the role cache (role-cache.ts says why).
 import { createRoleCache, type RequestRow, type RoleCache } from '../role-cache';
 import { toRole, toUser, toUserWithHash, type RoleRow, type UserRow } from '../row-mappers';
-import { mfaStatusColumns, toMfaStatus, type MfaStatusRow } from '../mfa-rows';
+import { mfaStatusColumns, toMeUser, type MfaStatusRow } from '../mfa-rows';
 import { ADMIN_PERMISSION, type MeUser, type RequestUser, type UserWithPasswordHash } from '../store';
 import type { SqliteDatabase } from './open-database';
 
@@ -56,7 +56,7 @@ export function createUsersQueries(db: SqliteDatabase) {
     },
     forMe(userId: number, sessionId: string, now: number): MeUser | null {
       const row = statements.forMe.get(sessionId, userId, now) as (RequestRow & MfaStatusRow) | undefined;
-      return row ? Object.assign(roles.toRequestUser(row, sessionId), { mfa: toMfaStatus(row) }) : null;
+      return row ? toMeUser(roles, row, sessionId) : null;
     },
     list(query: { offset: number; limit: number; role?: string; disabled?: boolean }) {
       const filter = { role: query.role ?? null, disabled: query.disabled === undefined ? null : Number(query.disabled) };
