@@ -11,6 +11,7 @@ import { isAuthError } from './auth/errors';
 import { ConfigError, type BootstrapAdmin, type Config } from './config';
 import { openStore } from './db/open-store';
 import { createApp } from './http/app';
+import { requestClassesFor } from './http/request-classes';
 import { startMailDelivery } from './mail/mail-delivery';
 import type { OutboxSender } from './mail/outbox-sender';
 import type { PublicOrigin } from './public-origin';
@@ -99,13 +100,15 @@ export async function startServer({ config, logger = pino({ level: 'silent' }), 
   if (leader) void prune();
   pruneTimer?.unref();
 
+  const app = createApp({ auth, logger });
   const server = createServer(
     {
       headersTimeout: REQUEST_ARRIVAL_LIMITS.headersMs,
       requestTimeout: REQUEST_ARRIVAL_LIMITS.wholeRequestMs,
       connectionsCheckingInterval: REQUEST_ARRIVAL_LIMITS.checkEveryMs,
+      ...requestClassesFor(app), // req and res die young (see request-classes.ts)
     },
-    createApp({ auth, logger }),
+    app,
   );
   // Behind a tunnel or proxy, an idle connection the server closes can cross a request the proxy
   // is just sending down it, and that request is lost. Outlast the usual proxy idle timeout (60 s)
