@@ -160,6 +160,8 @@ async function rowCounts(database, file) {
   }
 }
 
+const IDEAL_NAMES = { baseline: 'ideal', 'baseline-classes': 'idealWithClasses' };
+
 async function benchScale(users, hashMs) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbook-bench-'));
   const file = path.join(dir, 'auth.db'); // always seeded: the ideal server reads it
@@ -196,16 +198,24 @@ async function benchScale(users, hashMs) {
     }
   }
   const baseline = await startChild([path.join(HERE, 'baseline-server.mjs'), file, secretText], {});
-  const children = [baseline, ...Object.values(servers)];
+  // The ideal again, with the one change authbook makes below Express (request-classes.ts), so the
+  // run shows how much of authbook's lead over the ideal is that change alone.
+  const baselineClasses = await startChild([path.join(HERE, 'baseline-server.mjs'), file, secretText, 'request-classes'], {});
+  const children = [baseline, baselineClasses, ...Object.values(servers)];
   try {
     await withToken(baseline.port, seeded.accessTokens, 50); // warm-up
+    await withToken(baselineClasses.port, seeded.accessTokens, 50);
     for (const server of Object.values(servers)) await withToken(server.port, server.tokens, 50);
     // Every server in each round, a short slice each: a noisy machine slows them all alike. Every
     // other round runs them in reverse order, so no server always follows the ideal. Rates are
     // medians of the rounds; a ratio is the median of its rounds' ratios (each pair measured seconds
     // apart, so a drift of the machine between rounds cancels out). On this VM a 10 s pair's ratio
     // spreads ±10-15%; many short rounds make the median steadier than few long ones.
-    const turns = [['baseline', { child: baseline.child, port: baseline.port, tokens: seeded.accessTokens }], ...Object.entries(servers)];
+    const turns = [
+      ['baseline', { child: baseline.child, port: baseline.port, tokens: seeded.accessTokens }],
+      ['baseline-classes', { child: baselineClasses.child, port: baselineClasses.port, tokens: seeded.accessTokens }],
+      ...Object.entries(servers),
+    ];
     const runs = Object.fromEntries(turns.map(([key]) => [key, []]));
     for (let run = 0; run < ROUNDS_OF_LOAD; run++) {
       for (const [key, server] of run % 2 === 0 ? turns : [...turns].reverse()) runs[key].push(await measuredLoad(server.child.pid, server.port, server.tokens));
@@ -218,14 +228,14 @@ async function benchScale(users, hashMs) {
     for (const store of STORES) {
       const key = `${store}/shipped`;
       // CPU per request holds still on a busy machine where req/s does not: each server's, and the ideal's.
-      const cpuUsPerRequest = Object.fromEntries(Object.keys(runs).filter((k) => k === 'baseline' || k.startsWith(`${store}/`)).map((k) => [k === 'baseline' ? 'ideal' : k.split('/')[1], medianCpu(runs[k])]));
+      const cpuUsPerRequest = Object.fromEntries(Object.keys(runs).filter((k) => k.startsWith('baseline') || k.startsWith(`${store}/`)).map((k) => [IDEAL_NAMES[k] ?? k.split('/')[1], medianCpu(runs[k])]));
       const me = pick(runs[key]);
       const versusSqlite = store === 'postgres' && runs['sqlite/shipped'] ? { sqliteReqPerSec: round(rate('sqlite/shipped')), versusSqlite: pairedRatio(key, 'sqlite/shipped') } : {};
       const quietFields = runs[`${store}/quiet`] ? { quietReqPerSec: round(rate(`${store}/quiet`)), quietRatio: pairedRatio(`${store}/quiet`, 'baseline'), quietNon2xx: pick(runs[`${store}/quiet`]).non2xx } : {};
       const hsFields = runs[`${store}/hs256`] ? { hs256ReqPerSec: round(rate(`${store}/hs256`)), es256OverHs256: pairedRatio(key, `${store}/hs256`), hs256Non2xx: pick(runs[`${store}/hs256`]).non2xx } : {};
       const logBytes = fs.statSync(servers[key].logFile).size;
       const tried = Object.fromEntries(variants.filter((v) => v.flags).map((v) => [v.name, { flags: v.flags.join(' '), ratio: pairedRatio(`${store}/${v.name}`, 'baseline'), peakRssMb: round(peakRssMb(servers[`${store}/${v.name}`].child.pid)) }]));
-      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: pairedRatio(key, 'baseline'), ratioOfMedians: round(me.requests.average / ideal.requests.average, 3), rounds: ROUNDS_OF_LOAD, ratios: runs[key].map((r, i) => round(r.requests.average / runs.baseline[i].requests.average, 3)), logMb: round(logBytes / 1e6), peakRssMb: round(peakRssMb(servers[key].child.pid)), cpuUsPerRequest, ...(args['try-flags'].length > 0 && { tried }), ...quietFields, ...hsFields, ...versusSqlite });
+      report('users_me', { users, store, ...tableRow(`authbook GET /users/me (${store})`, me), baselineReqPerSec: round(ideal.requests.average), baselineP99: ideal.latency.p99, ratio: pairedRatio(key, 'baseline'), idealWithClassesReqPerSec: round(rate('baseline-classes')), ratioToIdealWithClasses: pairedRatio(key, 'baseline-classes'), ratioOfMedians: round(me.requests.average / ideal.requests.average, 3), rounds: ROUNDS_OF_LOAD, ratios: runs[key].map((r, i) => round(r.requests.average / runs.baseline[i].requests.average, 3)), logMb: round(logBytes / 1e6), peakRssMb: round(peakRssMb(servers[key].child.pid)), cpuUsPerRequest, ...(args['try-flags'].length > 0 && { tried }), ...quietFields, ...hsFields, ...versusSqlite });
     }
 
     const limit = (CORES * 1000) / hashMs;
@@ -266,6 +276,7 @@ function printSummary() {
     const at = `| ${r.users} | ${r.store} |`;
     if (r.name === 'users_me') {
       console.log(`${at} (a) GET /users/me, 50 conn, as shipped (log on: ${r.logMb} MB written) | ${r.reqPerSec} | ${r.p99} | ${r.baselineReqPerSec} req/s ideal | ${r.ratio} | ≥ 0.90 (floor 0.85), non-2xx ${r.non2xx}, errors ${r.errors} |`);
+      console.log(`${at} (a+) the same, over the ideal built with authbook's request classes | - | - | ${r.idealWithClassesReqPerSec} req/s ideal + classes | ${r.ratioToIdealWithClasses} | - |`);
       if (r.quietRatio !== undefined) console.log(`${at} (a-) the same, LOG_LEVEL=silent | ${r.quietReqPerSec} | - | ${r.baselineReqPerSec} req/s ideal | ${r.quietRatio} | - |`);
       if (r.es256OverHs256 !== undefined) console.log(`${at} (a'') as shipped (ES256, cached) over ACCESS_TOKEN_ALG=HS256 | - | - | ${r.hs256ReqPerSec} req/s with HS256 | ${r.es256OverHs256} | ≥ 0.95 |`);
       for (const [name, t] of Object.entries(r.tried ?? {})) console.log(`${at} (a*) the same, node ${t.flags || '(no flags)'} (${name}; peak RSS ${t.peakRssMb} MB, shipped ${r.peakRssMb} MB) | - | - | ${r.baselineReqPerSec} req/s ideal | ${t.ratio} | - |`);
