@@ -39,18 +39,20 @@ async function nbconvert(args: string[], { input, env = {} }: { input?: string; 
 
 /**
  * Executes a notebook (its JSON text) in a fresh kernel started in notebooks/, and writes the
- * executed notebook to `outputFile` (.ipynb). `env` reaches the kernel.
+ * executed notebook to `outputFile` (.ipynb). `env` reaches the kernel. With `allowErrors` it runs
+ * on past a failing cell (for tests of how a notebook reports a failure).
  *
  * @example
  * await executeNotebookJson(fs.readFileSync('notebooks/04-authentication.ipynb', 'utf8'), '/tmp/run/04.ipynb');
  */
-export function executeNotebookJson(notebookJson: string, outputFile: string, env: Record<string, string> = {}): Promise<void> {
+export function executeNotebookJson(notebookJson: string, outputFile: string, env: Record<string, string> = {}, { allowErrors = false } = {}): Promise<void> {
   return nbconvert(
     [
       `--config=${CONFIG_FILE}`,
       '--stdin',
       '--to=notebook',
       '--execute',
+      ...(allowErrors ? ['--allow-errors'] : []),
       `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_SECONDS}`,
       `--output-dir=${path.dirname(outputFile)}`,
       `--output=${path.basename(outputFile, '.ipynb')}`,

@@ -87,6 +87,18 @@ describe.sequential('the notebooks after a learner edits them', () => {
       expect(notebook.text).toContain('✓ disabling John ended his sessions at once: his token gets 401');
       expect(notebook.cells.at(-1)!.text).toBe("this notebook started no server; notebook 6's keeps running\n");
     }, NOTEBOOK_TIMEOUT_MS);
+
+    it('07 when registering fails: the tampering checks say they could not run, not a decode error', async () => {
+      const notebook = await executeNotebook('07-automated-tests.ipynb', {
+        env,
+        allowErrors: true,
+        edits: [STOP_NOW, { find: "const registered = await request('POST', '/register', { body: user });", replace: "const registered = await request('POST', '/register', { body: { ...user, password: 'short' } });" }],
+      });
+      expect(notebook.text).toMatch(/^✗ 1\. Register a user: 400/m);
+      expect(notebook.text).toContain('✗ 8-9 not run: step 1 (Register a user) gave no token; see its line above');
+      const failing = notebook.cells.filter((cell) => /Error/.test(cell.text));
+      expect(failing.map((cell) => cell.text.match(/\w*Error: .*/)?.[0])).toEqual([expect.stringMatching(/^Error: \d+ of \d+ checks failed/)]);
+    }, NOTEBOOK_TIMEOUT_MS);
   });
 
   // Notebooks 9 to 11 invite no edit of a value they print; their opt-in stop cells are the edit.

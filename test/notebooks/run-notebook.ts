@@ -68,6 +68,8 @@ export interface RunOptions {
   edits?: NotebookEdit[];
   /** Also export the executed notebook as HTML. */
   html?: boolean;
+  /** Run on past a failing cell, whose error stays in its text (tslab writes it to stderr). */
+  allowErrors?: boolean;
 }
 
 const joined = (value: string | string[] | undefined): string => (Array.isArray(value) ? value.join('') : (value ?? ''));
@@ -112,7 +114,7 @@ function readExecuted(file: string): ExecutedCell[] {
 }
 
 /** Runs notebooks/<name> in a fresh kernel; rejects naming the failing cell. */
-export async function executeNotebook(name: string, { env = {}, twice = false, edits = [], html = false }: RunOptions = {}): Promise<ExecutedNotebook> {
+export async function executeNotebook(name: string, { env = {}, twice = false, edits = [], html = false, allowErrors = false }: RunOptions = {}): Promise<ExecutedNotebook> {
   const notebook = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), 'utf8')) as { cells: NotebookCell[] };
   applyEdits(notebook.cells, edits);
   if (twice) {
@@ -125,7 +127,7 @@ export async function executeNotebook(name: string, { env = {}, twice = false, e
   fs.mkdirSync(kernelTmp);
   try {
     const executed = path.join(work, 'executed.ipynb');
-    await executeNotebookJson(JSON.stringify(notebook), executed, { TMPDIR: kernelTmp, ...env });
+    await executeNotebookJson(JSON.stringify(notebook), executed, { TMPDIR: kernelTmp, ...env }, { allowErrors });
     const cells = readExecuted(executed);
     let page: string | undefined;
     if (html) {
