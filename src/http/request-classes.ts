@@ -17,7 +17,7 @@ export interface RequestClasses {
  * chain and properties as Express's (app's → Express's methods → Node's), and returns the classes
  * for `http.createServer`.
  * @example
- * const server = http.createServer({ ...requestClassesFor(app) }, app);
+ * const server = http.createServer(requestClassesFor(app), app);
  */
 export function requestClassesFor(app: Express): RequestClasses {
   const classes = {

@@ -31,5 +31,5 @@ app.get('/users/me', (req, res) => {
   }
 });
 const classes = withClasses === 'request-classes' ? require('../../dist/http/request-classes.js').requestClassesFor(app) : {};
-const server = http.createServer({ ...classes }, app).listen(0, '127.0.0.1', () => console.log(`listening ${server.address().port}`));
+const server = http.createServer(classes, app).listen(0, '127.0.0.1', () => console.log(`listening ${server.address().port}`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -197,25 +197,23 @@ async function benchScale(users, hashMs) {
       servers[`${store}/${variant.name}`] = { ...server, tokens: minted.accessTokens };
     }
   }
-  const baseline = await startChild([path.join(HERE, 'baseline-server.mjs'), file, secretText], {});
-  // The ideal again, with the one change authbook makes below Express (request-classes.ts), so the
-  // run shows how much of authbook's lead over the ideal is that change alone.
-  const baselineClasses = await startChild([path.join(HERE, 'baseline-server.mjs'), file, secretText, 'request-classes'], {});
-  const children = [baseline, baselineClasses, ...Object.values(servers)];
+  // The ideal, and the ideal again with the one change authbook makes below Express
+  // (request-classes.ts), so the run shows how much of authbook's lead over the ideal is that change alone.
+  const ideals = {
+    baseline: await startChild([path.join(HERE, 'baseline-server.mjs'), file, secretText], {}),
+    'baseline-classes': await startChild([path.join(HERE, 'baseline-server.mjs'), file, secretText, 'request-classes'], {}),
+  };
+  const baseline = ideals.baseline;
+  const children = [...Object.values(ideals), ...Object.values(servers)];
   try {
-    await withToken(baseline.port, seeded.accessTokens, 50); // warm-up
-    await withToken(baselineClasses.port, seeded.accessTokens, 50);
+    for (const server of Object.values(ideals)) await withToken(server.port, seeded.accessTokens, 50); // warm-up
     for (const server of Object.values(servers)) await withToken(server.port, server.tokens, 50);
     // Every server in each round, a short slice each: a noisy machine slows them all alike. Every
     // other round runs them in reverse order, so no server always follows the ideal. Rates are
     // medians of the rounds; a ratio is the median of its rounds' ratios (each pair measured seconds
     // apart, so a drift of the machine between rounds cancels out). On this VM a 10 s pair's ratio
     // spreads ±10-15%; many short rounds make the median steadier than few long ones.
-    const turns = [
-      ['baseline', { child: baseline.child, port: baseline.port, tokens: seeded.accessTokens }],
-      ['baseline-classes', { child: baselineClasses.child, port: baselineClasses.port, tokens: seeded.accessTokens }],
-      ...Object.entries(servers),
-    ];
+    const turns = [...Object.entries(ideals).map(([key, { child, port }]) => [key, { child, port, tokens: seeded.accessTokens }]), ...Object.entries(servers)];
     const runs = Object.fromEntries(turns.map(([key]) => [key, []]));
     for (let run = 0; run < ROUNDS_OF_LOAD; run++) {
       for (const [key, server] of run % 2 === 0 ? turns : [...turns].reverse()) runs[key].push(await measuredLoad(server.child.pid, server.port, server.tokens));
@@ -228,7 +226,7 @@ async function benchScale(users, hashMs) {
     for (const store of STORES) {
       const key = `${store}/shipped`;
       // CPU per request holds still on a busy machine where req/s does not: each server's, and the ideal's.
-      const cpuUsPerRequest = Object.fromEntries(Object.keys(runs).filter((k) => k.startsWith('baseline') || k.startsWith(`${store}/`)).map((k) => [IDEAL_NAMES[k] ?? k.split('/')[1], medianCpu(runs[k])]));
+      const cpuUsPerRequest = Object.fromEntries(Object.keys(runs).filter((k) => k in ideals || k.startsWith(`${store}/`)).map((k) => [IDEAL_NAMES[k] ?? k.split('/')[1], medianCpu(runs[k])]));
       const me = pick(runs[key]);
       const versusSqlite = store === 'postgres' && runs['sqlite/shipped'] ? { sqliteReqPerSec: round(rate('sqlite/shipped')), versusSqlite: pairedRatio(key, 'sqlite/shipped') } : {};
       const quietFields = runs[`${store}/quiet`] ? { quietReqPerSec: round(rate(`${store}/quiet`)), quietRatio: pairedRatio(`${store}/quiet`, 'baseline'), quietNon2xx: pick(runs[`${store}/quiet`]).non2xx } : {};

@@ -63,7 +63,7 @@ describe('requestClassesFor', () => {
   app.get('/echo', (req, res) => res.status(201).cookie('seen', '1').json({ header: req.get('x-echo'), ip: req.ip, sameApp: req.app === app }));
 
   beforeAll(async () => {
-    const listener = http.createServer({ ...classes }, app).listen(0, '127.0.0.1');
+    const listener = http.createServer(classes, app).listen(0, '127.0.0.1');
     await new Promise((resolve) => listener.once('listening', resolve));
     url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
     closeServer = () => new Promise((resolve) => listener.close(() => resolve()));
